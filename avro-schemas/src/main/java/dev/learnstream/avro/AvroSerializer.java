@@ -1,0 +1,111 @@
+package dev.learnstream.avro;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (generated or generic) in the Confluent wire format, registering the schema
+ * under the configured subject strategy or, with {@code auto.register.schemas=false}, requiring
+ * it to be registered already.
+ */
+public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
+
+    private AvroSerdeConfig config;
+    private SchemaRegistryClient registry;
+    private boolean isKey;
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+
+    public AvroSerializer() {
+    }
+
+    /** A ready serializer; {@link #configure} need not be called. */
+    public AvroSerializer(AvroSerdeConfig config, SchemaRegistryClient registry, boolean isKey) {
+        init(config, registry, isKey);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        final AvroSerdeConfig parsed = AvroSerdeConfig.from(configs);
+        init(parsed, SchemaRegistryClients.create(parsed), isKey);
+    }
+
+    private void init(AvroSerdeConfig config, SchemaRegistryClient registry, boolean isKey) {
+        this.config = config;
+        this.registry = registry;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new SerializationException("AvroSerializer used before configure(): set schema.registry.url");
+        }
+        final Schema schema = data.getSchema();
+        final String subject = config.strategy(isKey).subject(topic, isKey, schema);
+        final int id;
+        final Schema writerSchema;
+        try {
+            if (config.useLatestVersion()) {
+                final SchemaRegistryClient.RegisteredSchema latest = registry.latest(subject).orElseThrow(() ->
+                        new SerializationException("use.latest.version is set but subject '" + subject
+                                + "' has no version in the registry at " + registry.location()));
+                id = latest.id();
+                writerSchema = latest.schema();
+            } else {
+                id = config.autoRegisterSchemas() ? registry.register(subject, schema) : registry.lookup(subject, schema)
+                        .orElseThrow(() -> new SerializationException("Schema of " + schema.getFullName()
+                                + " is not registered under subject '" + subject + "' in the registry at "
+                                + registry.location() + " and auto.register.schemas is false"));
+                writerSchema = schema;
+            }
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic '" + topic
+                    + "': " + e.getMessage(), e);
+        }
+        return write(id, writerSchema, data, topic);
+    }
+
+    private byte[] write(int id, Schema writerSchema, T data, String topic) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.write(WireFormat.MAGIC_BYTE);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writers.computeIfAbsent(writerSchema, s -> writerFor(s, data)).write(data, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot encode " + writerSchema.getFullName() + " (schema id " + id
+                    + ") for topic '" + topic + "': " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DatumWriter<Object> writerFor(Schema schema, Object sample) {
+        return sample instanceof SpecificRecord
+                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(schema)
+                : new GenericDatumWriter<>(schema);
+    }
+
+
+    @Override
+    public void close() {
+        // The registry client may be shared (mock scopes); the deserializer side may still use it.
+    }
+}

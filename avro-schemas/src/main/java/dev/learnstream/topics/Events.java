@@ -1,0 +1,40 @@
+package dev.learnstream.topics;
+
+import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+/**
+ * Reads the envelope fields every input event carries (eventId, userId, occurredAt,
+ * correlationId) from any generated record, since Avro has no common supertype for them.
+ */
+public final class Events {
+
+    public static final String EVENT_ID = "eventId";
+    public static final String USER_ID = "userId";
+    public static final String OCCURRED_AT = "occurredAt";
+
+    private Events() {
+    }
+
+    public static String eventId(IndexedRecord record) {
+        return (String) field(record, EVENT_ID);
+    }
+
+    public static String userId(IndexedRecord record) {
+        return (String) field(record, USER_ID);
+    }
+
+    public static Instant occurredAt(IndexedRecord record) {
+        final Object value = field(record, OCCURRED_AT);
+        return value instanceof Long millis ? Instant.ofEpochMilli(millis) : (Instant) value;
+    }
+
+    private static Object field(IndexedRecord record, String name) {
+        final Schema.Field field = record.getSchema().getField(name);
+        if (field == null) {
+            throw new IllegalArgumentException(record.getSchema().getFullName() + " has no field " + name);
+        }
+        return record.get(field.pos());
+    }
+}
