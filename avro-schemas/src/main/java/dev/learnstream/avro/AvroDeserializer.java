@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
@@ -88,8 +87,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
                 throw new SerializationException("Record from topic '" + topic + "' has bytes left over after the "
                         + writer.getFullName() + " payload (schema id " + id + "); it was not written with that schema");
             }
-        } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException
-                 | IllegalArgumentException | NegativeArraySizeException e) {
+        } catch (SerializationException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Arbitrary bytes make Avro fail in many ways (EOF, bad lengths, bad UUIDs, absurd sizes);
+            // all of them mean the same thing to the caller: this payload is not that schema.
             throw new SerializationException("Record from topic '" + topic + "' is not valid Avro for "
                     + writer.getFullName() + " (schema id " + id + "): " + e, e);
         }

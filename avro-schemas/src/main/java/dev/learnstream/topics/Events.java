@@ -17,12 +17,15 @@ public final class Events {
     private Events() {
     }
 
+    /** The event id as text (generated records hold a UUID, generic ones a string). */
     public static String eventId(IndexedRecord record) {
-        return (String) field(record, EVENT_ID);
+        final Object value = field(record, EVENT_ID);
+        return value == null ? null : value.toString();
     }
 
     public static String userId(IndexedRecord record) {
-        return (String) field(record, USER_ID);
+        final Object value = field(record, USER_ID);
+        return value == null ? null : value.toString();
     }
 
     public static Instant occurredAt(IndexedRecord record) {
