@@ -126,6 +126,19 @@ public final class LocalStack implements AutoCloseable {
         return part;
     }
 
+    /**
+     * For callers that stop the stack themselves on shutdown, after their own clients: removes the
+     * stack's shutdown hook, which would otherwise stop the parts while those clients still run.
+     */
+    public LocalStack withoutShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Too late to hand over; the hook stops the parts.
+        }
+        return this;
+    }
+
     public String kafkaBootstrap() {
         return kafkaBootstrap;
     }

@@ -62,6 +62,6 @@ public final class KafkaOutput implements Simulator.Output {
 
     @Override
     public void close() {
-        producer.close();
+        producer.close(java.time.Duration.ofSeconds(10));
     }
 }

@@ -1,0 +1,124 @@
+package dev.learnstream.cli;
+
+import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.topics.TopicNames;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code dev}: the whole thing on one machine with embedded defaults. Starts the stack, creates
+ * the topics, runs simulated learners, prints the ready line and live per-topic counts, and stops
+ * everything on Ctrl-C (or after {@code --duration}).
+ */
+final class DevCommand {
+
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
+    private DevCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        final Set<String> valued = new HashSet<>(StackChoice.OPTIONS);
+        valued.addAll(Simulation.OPTIONS);
+        final Options options = Options.parse("dev", args, valued, Simulation.FLAGS);
+        final LocalStack.Options stackOptions = StackChoice.from(options, true);
+        final SimulatorConfig simulation = Simulation.config(options, SimulatorConfig.devDefaults());
+        final Duration runFor = options.duration("duration", null);
+        final TopicNames names = TopicNames.defaults();
+
+        final long begin = System.nanoTime();
+        out.println("Starting LearnStream dev stack (Kafka, Schema Registry, PostgreSQL)...");
+        final AtomicBoolean stop = new AtomicBoolean();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            stop.set(true);
+            Main.shutdownRequested = true;
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dev-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (LocalStack stack = LocalStack.start(stackOptions).withoutShutdownHook()) {
+            stack.startupTimes().forEach((part, time) -> out.printf(Locale.ROOT, "  %-9s started in %5.1f s%n", part,
+                    time.toMillis() / 1000.0));
+            Simulation.provisionTopics(stack.kafkaBootstrap(), names, null);
+            final AtomicReference<Throwable> simulatorError = new AtomicReference<>();
+            final Thread simulator = new Thread(() -> {
+                try {
+                    final SimulatorStats stats = Simulation.run(simulation, stack.kafkaBootstrap(), stack.registryUrl(),
+                            names, stop::get);
+                    out.printf("simulator stopped after %d events (%d bad)%n", stats.total(), stats.bad());
+                } catch (RuntimeException e) {
+                    simulatorError.set(e);
+                }
+            }, "simulator");
+            simulator.start();
+            try (TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), Simulation.allTopics(names))) {
+                out.printf(Locale.ROOT, "LearnStream ready: api=none kafka=%s registry=%s postgres=%s%n",
+                        stack.kafkaBootstrap(), stack.registryUrl(),
+                        stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl());
+                out.printf(Locale.ROOT, "  whole stack ready in %.1f s; Ctrl-C stops everything%n", seconds(begin));
+                out.flush();
+                report(out, counter, stop, simulatorError, begin, runFor);
+            } finally {
+                stop.set(true);
+                simulator.join(30_000);
+            }
+            if (simulatorError.get() != null) {
+                out.println("simulator failed: " + simulatorError.get().getMessage());
+                return 1;
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            out.println("LearnStream dev stopped.");
+            out.flush();
+            stopped.countDown();
+            if (!Main.shutdownRequested) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private static void report(PrintStream out, TopicCounter counter, AtomicBoolean stop,
+                               AtomicReference<Throwable> simulatorError, long begin, Duration runFor)
+            throws InterruptedException {
+        final long end = runFor == null ? Long.MAX_VALUE : begin + runFor.toNanos();
+        Map<String, Long> previous = counter.snapshot();
+        long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
+        boolean firstSeen = false;
+        while (!stop.get() && simulatorError.get() == null && System.nanoTime() < end) {
+            Thread.sleep(200);
+            if (!firstSeen && counter.total() > 0) {
+                firstSeen = true;
+                out.printf(Locale.ROOT, "first events on the topics %.1f s after start%n", seconds(begin));
+            }
+            if (System.nanoTime() >= nextReport) {
+                final Map<String, Long> now = counter.snapshot();
+                TopicCounter.print(out, now, previous, REPORT_EVERY);
+                previous = now;
+                nextReport += REPORT_EVERY.toNanos();
+            }
+        }
+        TopicCounter.print(out, counter.snapshot(), previous, REPORT_EVERY);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

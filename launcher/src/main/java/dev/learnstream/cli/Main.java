@@ -1,0 +1,77 @@
+package dev.learnstream.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code ./learnstream <command>}: the one entry point. Usage errors exit with 2. */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: ./learnstream <command> [options]
+
+            Commands:
+              dev        Run everything on this machine with embedded defaults: a Kafka broker (KRaft),
+                         a Schema Registry (Apicurio), PostgreSQL, and simulated learners. Prints a
+                         ready line and live per-topic event counts; Ctrl-C stops it all.
+              simulate   Produce simulated learner events to Kafka (or to an embedded broker), at a
+                         fixed rate or as fast as possible; prints the achieved events/s.
+              help       Show this text.
+
+            Stack options (dev, simulate):
+              --kafka embedded|HOST:PORT[,...]      Kafka to use (default: embedded)
+              --registry apicurio|mock|URL          Schema Registry (default: apicurio, embedded)
+              --postgres embedded|none|JDBC-URL     PostgreSQL (dev default: embedded)
+              --work-dir DIR                        where embedded parts keep data (default: a temp dir)
+
+            Simulation options (dev, simulate):
+              --learners N        simulated learners (dev: 300, simulate: 1000)
+              --rate R            events per second; 0 = as fast as possible (dev: 200, simulate: 0)
+              --seed S            same seed, same events (default: 42)
+              --bad-fraction F    fraction of events replaced by bad ones, 0..1 (default: 0)
+              --history D         event time starts D ago and back-fills to now (dev: 2d, simulate: 14d)
+              --duration D        stop after D, e.g. 30s, 5m, 2h (default: until Ctrl-C)
+              --max-events N      stop after N events (simulate default: 100000)
+              --no-live           once caught up with now, wait for real time instead of stamping events now
+              --no-create-topics  (simulate) do not create missing topics
+            """;
+
+    /** Set when the JVM is shutting down (Ctrl-C): main must then not call System.exit. */
+    static volatile boolean shutdownRequested;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        final int code = run(Arrays.asList(args), System.out, System.err);
+        if (!shutdownRequested) {
+            System.exit(code);
+        }
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.print(USAGE);
+            return 2;
+        }
+        final List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "dev" -> DevCommand.run(rest, out);
+                case "simulate" -> SimulateCommand.run(rest, out);
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command '" + args.get(0) + "'");
+            };
+        } catch (UsageException e) {
+            err.println("learnstream: " + e.getMessage());
+            err.println("Run './learnstream help' for usage.");
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("learnstream " + args.get(0) + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+}
