@@ -73,6 +73,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         return log;
     }
 
+    public long pid() {
+        return jvm.pid();
+    }
+
     private void awaitReady() {
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         final HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))

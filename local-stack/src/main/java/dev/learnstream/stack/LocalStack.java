@@ -161,6 +161,21 @@ public final class LocalStack implements AutoCloseable {
         return broker;
     }
 
+    /** Process ids of the embedded parts, by part name. */
+    public Map<String, Long> pids() {
+        final Map<String, Long> pids = new LinkedHashMap<>();
+        if (broker != null) {
+            pids.put("kafka", broker.pid());
+        }
+        if (apicurio != null) {
+            pids.put("registry", apicurio.pid());
+        }
+        if (postgres != null) {
+            pids.put("postgres", postgres.pid());
+        }
+        return pids;
+    }
+
     /** Start-up time of each embedded part. */
     public Map<String, Duration> startupTimes() {
         return Map.copyOf(startupTimes);

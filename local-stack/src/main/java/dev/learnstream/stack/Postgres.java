@@ -18,9 +18,13 @@ public final class Postgres implements AutoCloseable {
     public static final String DATABASE = "learnstream";
 
     private final EmbeddedPostgres server;
+    private final Process guard;
+    private final long pid;
 
-    private Postgres(EmbeddedPostgres server) {
+    private Postgres(EmbeddedPostgres server, Process guard, long pid) {
         this.server = server;
+        this.guard = guard;
+        this.pid = pid;
     }
 
     public static Postgres start(Path dir) {
@@ -37,13 +41,39 @@ public final class Postgres implements AutoCloseable {
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + DATABASE);
             }
-            return new Postgres(server);
+            final long pid = postmasterPid(dir.resolve("data"));
+            return new Postgres(server, guard(pid), pid);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start embedded PostgreSQL in " + dir, e);
         } catch (SQLException e) {
             throw new IllegalStateException("Embedded PostgreSQL started but creating database " + DATABASE
                     + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * pg_ctl daemonizes the server, so it outlives this JVM if the JVM is killed. A tiny shell
+     * holds a pipe from us; when the pipe closes (we exited, however) it stops the server fast.
+     */
+    private static Process guard(long pid) throws IOException {
+        return new ProcessBuilder("sh", "-c", "cat > /dev/null; kill -INT " + pid + " 2>/dev/null")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static long postmasterPid(Path dataDir) throws IOException {
+        final String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
+        try {
+            return Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Unexpected postmaster.pid in " + dataDir + ": " + first, e);
+        }
+    }
+
+    /** Process id of the server (the postmaster). */
+    public long pid() {
+        return pid;
     }
 
     public int port() {
@@ -56,6 +86,8 @@ public final class Postgres implements AutoCloseable {
 
     @Override
     public void close() {
+        // A clean stop needs no guard; kill it before it could signal a reused pid later.
+        guard.destroyForcibly();
         try {
             server.close();
         } catch (IOException e) {

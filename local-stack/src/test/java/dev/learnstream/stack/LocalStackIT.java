@@ -2,7 +2,11 @@ package dev.learnstream.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -72,6 +76,45 @@ class LocalStackIT {
         }
         assertThat(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    @Test
+    void aKilledParentTakesEveryPartOfTheStackWithIt() throws Exception {
+        final Process holder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StackHolder.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final List<Long> pids = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("PIDS")) {
+                // Skip anything else the holder prints.
+            }
+            assertThat(line).as("holder printed its part pids").isNotNull();
+            for (final String pid : line.substring(5).split(" ")) {
+                pids.add(Long.parseLong(pid));
+            }
+        }
+        assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
+
+        holder.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        Waits.until("every stack process to exit after its parent was killed", Duration.ofSeconds(60),
+                Duration.ofMillis(200), () -> pids.stream().noneMatch(LocalStackIT::alive));
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && !isZombie(pid);
+    }
+
+    /** An exited child not yet reaped by init still has a handle; /proc says it is a zombie. */
+    private static boolean isZombie(long pid) {
+        try {
+            final String stat = java.nio.file.Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return true;
+        }
     }
 
     static List<String> readAll(String bootstrap, String topic, int expected) {
