@@ -117,7 +117,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 Files.move(staging, cache, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException raced) {
                 // Another process unpacked it first; theirs is as good as ours.
-                deleteQuietly(staging);
+                Dirs.deleteQuietly(staging);
             }
             return cache;
         } catch (IOException e) {
@@ -151,13 +151,6 @@ public final class ApicurioRegistry implements AutoCloseable {
                 : Path.of(System.getProperty("user.home"), ".cache", "learnstream");
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // A leftover staging directory in the cache is harmless.
-        }
-    }
 
     public void kill() {
         if (jvm != null) {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,11 +209,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         if (ownsWorkDir) {
-            try (var paths = Files.walk(workDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // A temp directory left behind is not worth failing a shutdown for.
-            }
+            Dirs.deleteQuietly(workDir);
         }
     }
 }
