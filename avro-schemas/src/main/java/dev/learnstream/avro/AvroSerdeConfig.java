@@ -17,7 +17,8 @@ public record AvroSerdeConfig(
         boolean specificAvroReader,
         Duration connectTimeout,
         Duration readTimeout,
-        int maxRetries) {
+        int maxRetries,
+        String basicAuthUserInfo) {
 
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
@@ -28,6 +29,8 @@ public record AvroSerdeConfig(
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
     public static final String MAX_RETRIES = "schema.registry.max.retries";
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
 
     public AvroSerdeConfig {
         if (registryUrl == null || registryUrl.isBlank()) {
@@ -50,7 +53,33 @@ public record AvroSerdeConfig(
                 bool(configs, SPECIFIC_AVRO_READER, false),
                 Duration.ofMillis(number(configs, HTTP_CONNECT_TIMEOUT_MS, 5_000)),
                 Duration.ofMillis(number(configs, HTTP_READ_TIMEOUT_MS, 10_000)),
-                (int) number(configs, MAX_RETRIES, 3));
+                (int) number(configs, MAX_RETRIES, 3),
+                userInfo(configs));
+    }
+
+    /** Confluent's basic-auth settings; only the USER_INFO source is supported. */
+    private static String userInfo(Map<String, ?> configs) {
+        final Object source = configs.get(BASIC_AUTH_CREDENTIALS_SOURCE);
+        final Object info = configs.get(BASIC_AUTH_USER_INFO);
+        if (source == null && info == null) {
+            return null;
+        }
+        if (source != null && !"USER_INFO".equals(source.toString().trim())) {
+            throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + ": only USER_INFO is supported, got '"
+                    + source + "'");
+        }
+        if (info == null || !info.toString().contains(":")) {
+            throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be user:password");
+        }
+        return info.toString();
+    }
+
+    @Override
+    public String toString() {
+        // Never print the password.
+        return "AvroSerdeConfig[registryUrl=" + registryUrl + ", autoRegisterSchemas=" + autoRegisterSchemas
+                + ", useLatestVersion=" + useLatestVersion + ", valueSubjectNameStrategy=" + valueSubjectNameStrategy
+                + ", specificAvroReader=" + specificAvroReader + ", basicAuth=" + (basicAuthUserInfo != null) + "]";
     }
 
     public SubjectNameStrategy strategy(boolean isKey) {

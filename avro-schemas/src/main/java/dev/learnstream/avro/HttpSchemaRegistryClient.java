@@ -32,13 +32,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final HttpClient http;
     private final Duration readTimeout;
     private final int maxRetries;
+    private final String authorization;
     private final ObjectMapper json = new ObjectMapper();
 
     public HttpSchemaRegistryClient(String baseUrl, Duration connectTimeout, Duration readTimeout, int maxRetries) {
+        this(baseUrl, connectTimeout, readTimeout, maxRetries, null);
+    }
+
+    /** With {@code userInfo} ("user:password") sent as HTTP basic authentication; null for none. */
+    public HttpSchemaRegistryClient(String baseUrl, Duration connectTimeout, Duration readTimeout, int maxRetries,
+                                    String userInfo) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.readTimeout = readTimeout;
         this.maxRetries = maxRetries;
+        this.authorization = userInfo == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -113,6 +122,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(readTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body == null) {
             request.GET();
         } else {

@@ -22,7 +22,7 @@ public final class SchemaRegistryClients {
         }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(
-                    url, config.connectTimeout(), config.readTimeout(), config.maxRetries()));
+                    url, config.connectTimeout(), config.readTimeout(), config.maxRetries(), config.basicAuthUserInfo()));
         }
         throw new IllegalArgumentException(AvroSerdeConfig.SCHEMA_REGISTRY_URL + ": '" + url
                 + "' is neither an http(s) URL nor mock://scope");
