@@ -1,0 +1,333 @@
+package dev.learnstream.topology;
+
+import dev.learnstream.events.CourseCreated;
+import dev.learnstream.events.UserCompletedCourse;
+import dev.learnstream.results.CourseFact;
+import dev.learnstream.results.CourseFactKind;
+import dev.learnstream.results.LearningProgress;
+import dev.learnstream.results.ProgressStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Learning progress per (user, course) and (user, course, module) in store
+ * {@value StoreNames#LEARNING_PROGRESS}, keyed {@code user␟course␟module} (module empty for the
+ * course row). Statuses: not_started at enrollment, in_progress on any work, completed, and
+ * dropped after {@code dropAfter} without activity in the course, detected even if the learner
+ * never returns: a deadline index ({@value StoreNames#PROGRESS_DEADLINES}, keyed by zero-padded
+ * deadline) is scanned by a wall-clock punctuator up to "now", so each scan touches only what is due.
+ *
+ * <p>"Now" is the task's latest event time plus the wall-clock time since it was seen: it follows
+ * event time during a replay and keeps moving when the partition goes quiet.
+ *
+ * <p>Forwards LearningProgress updates (keyed as the store) and CourseFact records (keyed by
+ * courseId) for the course analytics.
+ */
+final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> {
+
+    private final Map<String, ?> serdeConfig;
+    private final Duration dropAfter;
+    private final Duration scanEvery;
+
+    ProgressProcessor(Map<String, ?> serdeConfig, Duration dropAfter, Duration scanEvery) {
+        this.serdeConfig = serdeConfig;
+        this.dropAfter = dropAfter;
+        this.scanEvery = scanEvery;
+    }
+
+    static String key(String user, String course, String module) {
+        return Keys.of(user, course, module == null ? "" : module);
+    }
+
+    static String deadlineKey(long deadlineMillis, String user, String course) {
+        return Keys.of(String.format(Locale.ROOT, "%019d", Math.max(0, deadlineMillis)), user, course);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNING_PROGRESS), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, LearningProgress.class)),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PROGRESS_DEADLINES), Serdes.String(),
+                        Serdes.String()));
+    }
+
+    @Override
+    public Processor<String, SpecificRecord, String, SpecificRecord> get() {
+        return new Worker();
+    }
+
+    private final class Worker implements Processor<String, SpecificRecord, String, SpecificRecord> {
+        private ProcessorContext<String, SpecificRecord> context;
+        private KeyValueStore<String, LearningProgress> progress;
+        private KeyValueStore<String, String> deadlines;
+        private CourseCatalogTopology.Lookup catalog;
+        private long latestEventTime = Long.MIN_VALUE;
+        private long wallAtLatestEvent;
+
+        @Override
+        public void init(ProcessorContext<String, SpecificRecord> context) {
+            this.context = context;
+            this.progress = context.getStateStore(StoreNames.LEARNING_PROGRESS);
+            this.deadlines = context.getStateStore(StoreNames.PROGRESS_DEADLINES);
+            this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
+            context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::detectDropouts);
+        }
+
+        @Override
+        public void process(Record<String, SpecificRecord> record) {
+            if (record.timestamp() > latestEventTime) {
+                latestEventTime = record.timestamp();
+                wallAtLatestEvent = context.currentSystemTimeMs();
+            }
+            final Activity activity = Activity.of(record.value(), catalog);
+            if (activity == null || activity.courseId() == null) {
+                return;
+            }
+            final long time = activity.at().toEpochMilli();
+            switch (activity.kind()) {
+                case ENROLLED -> enroll(activity, time);
+                case MODULE_COMPLETED -> completeModule(activity, time);
+                case COURSE_COMPLETED -> completeCourse(activity, time);
+                case MODULE_QUIZ, EXERCISE_STARTED, EXERCISE_COMPLETED, HELP_REQUESTED, CODE_SUBMITTED -> {
+                    if (activity.moduleId() != null) {
+                        workOnModule(activity, time);
+                    }
+                }
+                case ASSESSMENT_STARTED, ASSESSMENT_COMPLETED -> touchCourse(activity, activity.seconds(), time);
+                default -> {
+                    // Not course work.
+                }
+            }
+        }
+
+        private void enroll(Activity activity, long time) {
+            final String courseKey = key(activity.userId(), activity.courseId(), null);
+            if (progress.get(courseKey) == null) {
+                emitFact(activity, CourseFactKind.ENROLLED, null, null, null, time);
+            }
+            final LearningProgress course = courseRow(activity);
+            course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
+            saveCourse(courseKey, course, time);
+            final CourseCreated catalogEntry = catalog.course(activity.courseId());
+            if (catalogEntry != null) {
+                for (final String module : catalogEntry.getModuleIds()) {
+                    final String moduleKey = key(activity.userId(), activity.courseId(), module);
+                    if (progress.get(moduleKey) == null) {
+                        put(moduleKey, newRow(activity.userId(), activity.courseId(), module), time);
+                    }
+                }
+            }
+        }
+
+        private void workOnModule(Activity activity, long time) {
+            final String moduleKey = key(activity.userId(), activity.courseId(), activity.moduleId());
+            final LearningProgress module = rowOrNew(moduleKey, activity.userId(), activity.courseId(), activity.moduleId());
+            if (module.getStatus() != ProgressStatus.COMPLETED) {
+                module.setStatus(ProgressStatus.IN_PROGRESS);
+                module.setProgressPercentage(50.0);
+            }
+            module.setTimeSpentSeconds(module.getTimeSpentSeconds() + activity.seconds());
+            module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
+            if (activity.score() != null) {
+                module.setScore(activity.score());
+            }
+            put(moduleKey, module, time);
+            touchCourse(activity, activity.seconds(), time);
+        }
+
+        private void completeModule(Activity activity, long time) {
+            final String moduleKey = key(activity.userId(), activity.courseId(), activity.moduleId());
+            final LearningProgress module = rowOrNew(moduleKey, activity.userId(), activity.courseId(), activity.moduleId());
+            long seconds = 0;
+            if (module.getStatus() != ProgressStatus.COMPLETED) {
+                // Two platforms may report the same completion; count it once.
+                seconds = activity.seconds();
+                module.setStatus(ProgressStatus.COMPLETED);
+                module.setProgressPercentage(100.0);
+                module.setCompletedAt(activity.at());
+                module.setTimeSpentSeconds(module.getTimeSpentSeconds() + seconds);
+                emitFact(activity, CourseFactKind.MODULE_COMPLETED, activity.moduleId(), null, null, time);
+            }
+            module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
+            put(moduleKey, module, time);
+            touchCourse(activity, seconds, time);
+        }
+
+        private void completeCourse(Activity activity, long time) {
+            final String courseKey = key(activity.userId(), activity.courseId(), null);
+            final LearningProgress course = courseRow(activity);
+            final boolean first = course.getStatus() != ProgressStatus.COMPLETED;
+            clearDeadline(course);
+            course.setStatus(ProgressStatus.COMPLETED);
+            course.setProgressPercentage(100.0);
+            course.setCompletedAt(activity.at());
+            course.setScore(activity.score());
+            course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
+            put(courseKey, course, time);
+            if (first) {
+                final UserCompletedCourse done = (UserCompletedCourse) activity.event();
+                emitFact(activity, CourseFactKind.COMPLETED, null, done.getFinalScore(),
+                        (long) done.getTimeSpentSeconds(), time);
+            }
+        }
+
+        /** Activity in a course: it is in progress (unless completed), the clock of dropping restarts. */
+        private void touchCourse(Activity activity, long seconds, long time) {
+            final String courseKey = key(activity.userId(), activity.courseId(), null);
+            final LearningProgress course = courseRow(activity);
+            if (course.getStatus() != ProgressStatus.COMPLETED) {
+                course.setStatus(ProgressStatus.IN_PROGRESS);
+            }
+            course.setTimeSpentSeconds(course.getTimeSpentSeconds() + seconds);
+            course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
+            course.setProgressPercentage(percentage(activity.userId(), activity.courseId(), course));
+            saveCourse(courseKey, course, time);
+        }
+
+        private double percentage(String user, String courseId, LearningProgress course) {
+            if (course.getStatus() == ProgressStatus.COMPLETED) {
+                return 100.0;
+            }
+            int modules = 0;
+            int completed = 0;
+            try (KeyValueIterator<String, LearningProgress> rows = progress.prefixScan(Keys.prefix(Keys.of(user, courseId)),
+                    new StringSerializer())) {
+                while (rows.hasNext()) {
+                    final LearningProgress row = rows.next().value;
+                    if (!row.getModuleId().isEmpty()) {
+                        modules++;
+                        completed += row.getStatus() == ProgressStatus.COMPLETED ? 1 : 0;
+                    }
+                }
+            }
+            final CourseCreated catalogEntry = catalog.course(courseId);
+            final int total = catalogEntry != null && !catalogEntry.getModuleIds().isEmpty()
+                    ? catalogEntry.getModuleIds().size() : modules;
+            return total == 0 ? 0.0 : Math.min(100.0, 100.0 * completed / total);
+        }
+
+        private void saveCourse(String courseKey, LearningProgress course, long time) {
+            final LearningProgress before = progress.get(courseKey);
+            if (before != null && before.getLastAccessAt() != null) {
+                deadlines.delete(deadlineKey(deadlineOf(before), course.getUserId(), course.getCourseId()));
+            }
+            if (course.getStatus() != ProgressStatus.COMPLETED && course.getLastAccessAt() != null) {
+                deadlines.put(deadlineKey(deadlineOf(course), course.getUserId(), course.getCourseId()), "");
+            }
+            put(courseKey, course, time);
+        }
+
+        private void clearDeadline(LearningProgress course) {
+            if (course.getLastAccessAt() != null) {
+                deadlines.delete(deadlineKey(deadlineOf(course), course.getUserId(), course.getCourseId()));
+            }
+        }
+
+        private long deadlineOf(LearningProgress course) {
+            return course.getLastAccessAt().toEpochMilli() + dropAfter.toMillis();
+        }
+
+        private void detectDropouts(long wallNow) {
+            if (latestEventTime == Long.MIN_VALUE) {
+                // Nothing processed since start: "now" in event time is unknown; judging by the wall
+                // clock would drop every learner of an old replay at once.
+                return;
+            }
+            final long now = latestEventTime + (wallNow - wallAtLatestEvent);
+            final List<String> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> entries = deadlines.range("", deadlineKey(now + 1, "", ""))) {
+                while (entries.hasNext()) {
+                    due.add(entries.next().key);
+                }
+            }
+            for (final String entry : due) {
+                deadlines.delete(entry);
+                final String[] parts = Keys.split(entry);
+                drop(parts[1], parts[2], now);
+            }
+        }
+
+        private void drop(String user, String courseId, long now) {
+            final String courseKey = key(user, courseId, null);
+            final LearningProgress course = progress.get(courseKey);
+            if (course == null || course.getStatus() == ProgressStatus.COMPLETED
+                    || course.getStatus() == ProgressStatus.DROPPED || course.getLastAccessAt() == null
+                    || deadlineOf(course) > now) {
+                return;
+            }
+            String lastCompleted = "";
+            Instant lastCompletedAt = Instant.MIN;
+            final List<KeyValue<String, LearningProgress>> modules = new ArrayList<>();
+            try (KeyValueIterator<String, LearningProgress> rows = progress.prefixScan(Keys.prefix(Keys.of(user, courseId)),
+                    new StringSerializer())) {
+                rows.forEachRemaining(modules::add);
+            }
+            for (final KeyValue<String, LearningProgress> row : modules) {
+                final LearningProgress module = row.value;
+                if (module.getModuleId().isEmpty()) {
+                    continue;
+                }
+                if (module.getStatus() == ProgressStatus.COMPLETED && module.getCompletedAt() != null
+                        && module.getCompletedAt().isAfter(lastCompletedAt)) {
+                    lastCompleted = module.getModuleId();
+                    lastCompletedAt = module.getCompletedAt();
+                }
+                if (module.getStatus() == ProgressStatus.IN_PROGRESS) {
+                    module.setStatus(ProgressStatus.DROPPED);
+                    put(row.key, module, now);
+                }
+            }
+            course.setStatus(ProgressStatus.DROPPED);
+            put(courseKey, course, now);
+            context.forward(new Record<>(courseId, new CourseFact(courseId, user, CourseFactKind.DROPPED, lastCompleted,
+                    null, null, Instant.ofEpochMilli(now)), now));
+        }
+
+        private LearningProgress courseRow(Activity activity) {
+            return rowOrNew(key(activity.userId(), activity.courseId(), null), activity.userId(), activity.courseId(), "");
+        }
+
+        private LearningProgress rowOrNew(String key, String user, String course, String module) {
+            final LearningProgress row = progress.get(key);
+            return row != null ? row : newRow(user, course, module);
+        }
+
+        private void put(String key, LearningProgress row, long time) {
+            progress.put(key, row);
+            context.forward(new Record<>(key, row, time));
+        }
+
+        private void emitFact(Activity activity, CourseFactKind kind, String module, Double score, Long seconds, long time) {
+            context.forward(new Record<>(activity.courseId(), new CourseFact(activity.courseId(), activity.userId(), kind,
+                    module, score, seconds, activity.at()), time));
+        }
+    }
+
+    private static LearningProgress newRow(String user, String course, String module) {
+        return new LearningProgress(user, course, module == null ? "" : module, ProgressStatus.NOT_STARTED, 0.0, 0L,
+                null, null, null);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+}

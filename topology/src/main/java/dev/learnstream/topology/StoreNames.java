@@ -1,0 +1,22 @@
+package dev.learnstream.topology;
+
+/**
+ * State store names. Renaming one loses its state in a running deployment (a new changelog
+ * topic), so they are constants and the golden test of {@code Topology.describe()} guards them.
+ */
+public final class StoreNames {
+
+    public static final String DEDUP = "dedup-event-ids";
+    public static final String QUIZ_ANALYTICS = "quiz-analytics";
+    public static final String USER_ENGAGEMENT = "user-engagement";
+    public static final String USER_ANALYTICS = "user-analytics";
+    public static final String LEARNING_PROGRESS = "learning-progress";
+    public static final String PROGRESS_DEADLINES = "learning-progress-deadlines";
+    public static final String COURSE_CATALOG = "course-catalog";
+    public static final String COURSE_ANALYTICS = "course-analytics";
+    public static final String ASSESSMENT_ANALYTICS = "assessment-analytics";
+    public static final String DLQ_COUNTS = "dlq-counts";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,31 @@
+package dev.learnstream.topology;
+
+import dev.learnstream.topics.EventTopic;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration LearnStream runs with; callers' settings win. */
+public final class StreamsSettings {
+
+    private StreamsSettings() {
+    }
+
+    public static Properties properties(String applicationId, String bootstrapServers, TopologySettings settings,
+                                        Map<String, ?> overrides) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Everything unforeseen is dead-lettered with its source bytes inside the transaction (KIP-1034).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
+        props.put(DeadLetterExceptionHandler.INPUT_TOPICS_CONFIG, EventTopic.inputs().stream()
+                .map(settings.topics()::name).collect(Collectors.joining(",")));
+        // A renamed store or internal topic silently loses state: refuse generated names.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.putAll(overrides);
+        return props;
+    }
+}
