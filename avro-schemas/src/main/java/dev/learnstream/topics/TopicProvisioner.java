@@ -41,8 +41,13 @@ public final class TopicProvisioner {
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
             }
         }
+        return create(admin, wanted);
+    }
+
+    /** Creates {@code topics}, leaving existing ones alone; returns the names it created. */
+    public static List<String> create(Admin admin, List<NewTopic> topics) {
         final List<String> created = new ArrayList<>();
-        final var results = admin.createTopics(wanted).values();
+        final var results = admin.createTopics(topics).values();
         for (final var entry : results.entrySet()) {
             try {
                 entry.getValue().get(30, TimeUnit.SECONDS);

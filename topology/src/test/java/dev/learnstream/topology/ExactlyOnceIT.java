@@ -1,0 +1,109 @@
+package dev.learnstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.learnstream.avro.AvroDeserializer;
+import dev.learnstream.avro.AvroSerdeConfig;
+import dev.learnstream.results.DlqCount;
+import dev.learnstream.results.QuizAnalytics;
+import dev.learnstream.simulator.KafkaOutput;
+import dev.learnstream.simulator.Simulator;
+import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Waits;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.TopicNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The whole topology on a real KRaft broker with exactly_once_v2 and a real registry: simulated
+ * learners with 20 % bad events in, then (read_committed) the DLQ counts equal the bad events and
+ * the quiz analytics count every good quiz exactly once.
+ */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ExactlyOnceIT {
+
+    @Test
+    void resultsAndDeadLettersAreExactUnderExactlyOnce() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStack.Options.embedded().withoutPostgres())) {
+            final TopicNames names = TopicNames.defaults();
+            final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
+            final TopologySettings settings = TopologySettings.defaults(names, serdes);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, settings, 2, (short) 1, null);
+            }
+            final SimulatorStats stats;
+            try (KafkaOutput output = new KafkaOutput(stack.kafkaBootstrap(), new Properties())) {
+                stats = new Simulator(new SimulatorConfig(200, 5, 0, null, 8_000, 0.2, Duration.ofDays(5), true), names,
+                        EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(output, () -> false);
+            }
+            final long goodQuizzes = stats.goodByTopic().getOrDefault("module_quiz_events", 0L)
+                    + stats.goodByTopic().getOrDefault("diagnostic_quiz_events", 0L);
+            assertThat(goodQuizzes).isPositive();
+
+            final Path stateDir = Files.createTempDirectory("learnstream-eos-it");
+            final Properties props = StreamsSettings.properties("learnstream-eos-it", stack.kafkaBootstrap(), settings,
+                    Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
+                            StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
+            try (KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings), props)) {
+                assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+                streams.start();
+                final Map<String, DlqCount> dlqCounts = new HashMap<>();
+                final Map<String, QuizAnalytics> quizzes = new HashMap<>();
+                try (KafkaConsumer<String, Object> consumer = committedReader(stack, serdes)) {
+                    consumer.subscribe(List.of(ResultTopics.DLQ_COUNTS, ResultTopics.QUIZ_ANALYTICS));
+                    Waits.until("DLQ counts = " + stats.bad() + " and quiz attempts = " + goodQuizzes,
+                            Duration.ofSeconds(180), Duration.ZERO, () -> {
+                                for (final ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
+                                    if (record.value() instanceof DlqCount count) {
+                                        dlqCounts.put(record.key(), count);
+                                    } else {
+                                        quizzes.put(record.key(), (QuizAnalytics) record.value());
+                                    }
+                                }
+                                return dlqCounts.values().stream().mapToLong(DlqCount::getCount).sum() == stats.bad()
+                                        && quizzes.values().stream().mapToLong(QuizAnalytics::getAttemptCount).sum()
+                                        == goodQuizzes;
+                            });
+                    // Nothing more arrives: no double counting after the totals matched.
+                    consumer.poll(Duration.ofSeconds(2)).forEach(record -> {
+                        if (record.value() instanceof QuizAnalytics quiz) {
+                            quizzes.put(record.key(), quiz);
+                        }
+                    });
+                    assertThat(quizzes.values().stream().mapToLong(QuizAnalytics::getAttemptCount).sum()).isEqualTo(goodQuizzes);
+                }
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, Object> committedReader(LocalStack stack, Map<String, Object> serdes) {
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "eos-it-reader");
+        final AvroDeserializer<Object> values = new AvroDeserializer<>();
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, serdes.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL),
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+        return new KafkaConsumer<>(props, new StringDeserializer(), values);
+    }
+}
