@@ -6,6 +6,13 @@ import dev.learnstream.stack.LocalStack;
 import dev.learnstream.topics.TopicNames;
 import java.io.PrintStream;
 import java.time.Duration;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.ResultTopics;
+import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.TopologySettings;
+import dev.learnstream.topology.TopologyTopics;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +22,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code dev}: the whole thing on one machine with embedded defaults. Starts the stack, creates
- * the topics, runs simulated learners, prints the ready line and live per-topic counts, and stops
- * everything on Ctrl-C (or after {@code --duration}).
+ * the topics, runs the LearnStream topology (exactly-once) and simulated learners, prints the ready
+ * line and live per-topic counts (inputs, DLQs and results), and stops everything on Ctrl-C (or
+ * after {@code --duration}).
  */
 final class DevCommand {
 
@@ -54,7 +65,15 @@ final class DevCommand {
         try (LocalStack stack = LocalStack.start(stackOptions).withoutShutdownHook()) {
             stack.startupTimes().forEach((part, time) -> out.printf(Locale.ROOT, "  %-9s started in %5.1f s%n", part,
                     time.toMillis() / 1000.0));
-            Simulation.provisionTopics(stack.kafkaBootstrap(), names, null);
+            final TopologySettings topology = TopologySettings.defaults(names,
+                    EventSerdes.config(stack.registryUrl(), Map.of()));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, topology, 1, (short) 1, null);
+            }
+            final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(topology),
+                    StreamsSettings.properties("learnstream-dev", stack.kafkaBootstrap(), topology,
+                            Map.of(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("streams").toString())));
+            streams.start();
             final AtomicReference<Throwable> simulatorError = new AtomicReference<>();
             final Thread simulator = new Thread(() -> {
                 try {
@@ -66,7 +85,9 @@ final class DevCommand {
                 }
             }, "simulator");
             simulator.start();
-            try (TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), Simulation.allTopics(names))) {
+            final List<String> shown = new ArrayList<>(Simulation.allTopics(names));
+            shown.addAll(List.of(ResultTopics.changelogs()));
+            try (streams; TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), shown)) {
                 out.printf(Locale.ROOT, "LearnStream ready: api=none kafka=%s registry=%s postgres=%s%n",
                         stack.kafkaBootstrap(), stack.registryUrl(),
                         stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl());
@@ -76,6 +97,7 @@ final class DevCommand {
             } finally {
                 stop.set(true);
                 simulator.join(30_000);
+                streams.close(Duration.ofSeconds(30));
             }
             if (simulatorError.get() != null) {
                 out.println("simulator failed: " + simulatorError.get().getMessage());
