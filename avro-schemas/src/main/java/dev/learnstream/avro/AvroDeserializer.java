@@ -25,7 +25,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private SchemaRegistryClient registry;
     private boolean specific;
     private final Schema fixedReaderSchema;
-    private final Map<ReaderKey, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    /** By writer schema id: the reader schema is a function of the writer's for one deserializer. */
+    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
 
     public AvroDeserializer() {
         this.fixedReaderSchema = null;
@@ -65,35 +66,39 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
                     topic, magic));
         }
         final int id = buffer.getInt();
-        final Schema writer;
-        try {
-            writer = registry.schemaById(id);
-        } catch (SchemaRegistryException e) {
-            throw new SerializationException("Record from topic '" + topic + "' names schema id " + id
-                    + " which could not be resolved: " + e.getMessage(), e);
+        DatumReader<Object> reader = readers.get(id);
+        if (reader == null) {
+            final Schema writer;
+            try {
+                writer = registry.schemaById(id);
+            } catch (SchemaRegistryException e) {
+                throw new SerializationException("Record from topic '" + topic + "' names schema id " + id
+                        + " which could not be resolved: " + e.getMessage(), e);
+            }
+            reader = readerFor(writer, readerSchema(topic, writer));
+            readers.put(id, reader);
         }
-        return decode(topic, id, writer, bytes);
+        return decode(topic, id, reader, bytes);
     }
 
     @SuppressWarnings("unchecked")
-    private T decode(String topic, int id, Schema writer, byte[] bytes) {
-        final Schema reader = readerSchema(topic, writer);
+    private T decode(String topic, int id, DatumReader<Object> reader, byte[] bytes) {
         final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_SIZE,
                 bytes.length - WireFormat.HEADER_SIZE, null);
         final Object value;
         try {
-            value = readers.computeIfAbsent(new ReaderKey(id, reader), key -> readerFor(writer, reader)).read(null, decoder);
+            value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("Record from topic '" + topic + "' has bytes left over after the "
-                        + writer.getFullName() + " payload (schema id " + id + "); it was not written with that schema");
+                        + "payload of schema id " + id + "; it was not written with that schema");
             }
         } catch (SerializationException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Arbitrary bytes make Avro fail in many ways (EOF, bad lengths, bad UUIDs, absurd sizes);
             // all of them mean the same thing to the caller: this payload is not that schema.
-            throw new SerializationException("Record from topic '" + topic + "' is not valid Avro for "
-                    + writer.getFullName() + " (schema id " + id + "): " + e, e);
+            throw new SerializationException("Record from topic '" + topic + "' is not valid Avro for schema id "
+                    + id + ": " + e, e);
         }
         return (T) value;
     }
@@ -117,6 +122,4 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         return specific ? new SpecificDatumReader<>(writer, reader) : new GenericDatumReader<>(writer, reader);
     }
 
-    private record ReaderKey(int writerId, Schema reader) {
-    }
 }

@@ -26,7 +26,12 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     private AvroSerdeConfig config;
     private SchemaRegistryClient registry;
     private boolean isKey;
-    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /**
+     * Hot-path caches keyed by schema identity: generated classes share one schema instance, and
+     * Schema.equals is a deep comparison too costly to pay per record.
+     */
+    private final Map<SchemaRef, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private final Map<TopicSchema, Integer> ids = new ConcurrentHashMap<>();
 
     public AvroSerializer() {
     }
@@ -57,6 +62,12 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
             throw new SerializationException("AvroSerializer used before configure(): set schema.registry.url");
         }
         final Schema schema = data.getSchema();
+        if (!config.useLatestVersion()) {
+            final Integer known = ids.get(new TopicSchema(topic, schema));
+            if (known != null) {
+                return write(known, schema, data, topic);
+            }
+        }
         final String subject = config.strategy(isKey).subject(topic, isKey, schema);
         final int id;
         final Schema writerSchema;
@@ -73,6 +84,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
                                 + " is not registered under subject '" + subject + "' in the registry at "
                                 + registry.location() + " and auto.register.schemas is false"));
                 writerSchema = schema;
+                ids.put(new TopicSchema(topic, schema), id);
             }
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic '" + topic
@@ -87,7 +99,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
         try {
             final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(writerSchema, s -> writerFor(s, data)).write(data, encoder);
+            writers.computeIfAbsent(new SchemaRef(writerSchema), ref -> writerFor(ref.schema(), data)).write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot encode " + writerSchema.getFullName() + " (schema id " + id
@@ -103,6 +115,32 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
                 : new GenericDatumWriter<>(schema);
     }
 
+
+    /** A schema compared by identity. */
+    private record SchemaRef(Schema schema) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SchemaRef ref && ref.schema == schema;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(schema);
+        }
+    }
+
+    /** A topic and a schema compared by identity. */
+    private record TopicSchema(String topic, Schema schema) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof TopicSchema key && key.schema == schema && key.topic.equals(topic);
+        }
+
+        @Override
+        public int hashCode() {
+            return topic.hashCode() * 31 + System.identityHashCode(schema);
+        }
+    }
 
     @Override
     public void close() {

@@ -16,6 +16,11 @@ public final class Main {
                          ready line and live per-topic event counts; Ctrl-C stops it all.
               simulate   Produce simulated learner events to Kafka (or to an embedded broker), at a
                          fixed rate or as fast as possible; prints the achieved events/s.
+              bench      Throughput of the topology against a pass-through Streams app, both
+                         exactly-once, on the same pre-loaded simulated events in a local broker;
+                         the last line is ratio=<topology/pass-through>. Options: --events N
+                         (2000000), --learners N (10000), --partitions N (2), --threads N (1),
+                         --commit-interval MS (1000), and the stack options.
               help       Show this text.
 
             Stack options (dev, simulate):
@@ -59,6 +64,7 @@ public final class Main {
             return switch (args.get(0)) {
                 case "dev" -> DevCommand.run(rest, out);
                 case "simulate" -> SimulateCommand.run(rest, out);
+                case "bench" -> BenchCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

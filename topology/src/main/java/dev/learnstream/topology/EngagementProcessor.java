@@ -39,9 +39,9 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
     public Set<StoreBuilder<?>> stores() {
         return Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ANALYTICS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, UserAnalytics.class)),
+                        AvroSerdes.avro(serdeConfig, UserAnalytics.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ENGAGEMENT), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, UserEngagement.class)));
+                        AvroSerdes.avro(serdeConfig, UserEngagement.class)).withCachingEnabled());
     }
 
     @Override

@@ -65,9 +65,9 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
     public Set<StoreBuilder<?>> stores() {
         return Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNING_PROGRESS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, LearningProgress.class)),
+                        AvroSerdes.avro(serdeConfig, LearningProgress.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PROGRESS_DEADLINES), Serdes.String(),
-                        Serdes.String()));
+                        Serdes.String()).withCachingEnabled());
     }
 
     @Override
@@ -112,7 +112,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                         workOnModule(activity, time);
                     }
                 }
-                case ASSESSMENT_STARTED, ASSESSMENT_COMPLETED -> touchCourse(activity, activity.seconds(), time);
+                case ASSESSMENT_STARTED, ASSESSMENT_COMPLETED -> touchCourse(activity, activity.seconds(), time, false);
                 default -> {
                     // Not course work.
                 }
@@ -125,8 +125,9 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 emitFact(activity, CourseFactKind.ENROLLED, null, null, null, time);
             }
             final LearningProgress course = courseRow(activity);
+            final Instant previousAccess = course.getLastAccessAt();
             course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
-            saveCourse(courseKey, course, time);
+            saveCourse(courseKey, course, previousAccess, time);
             final CourseCreated catalogEntry = catalog.course(activity.courseId());
             if (catalogEntry != null) {
                 for (final String module : catalogEntry.getModuleIds()) {
@@ -151,7 +152,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 module.setScore(activity.score());
             }
             put(moduleKey, module, time);
-            touchCourse(activity, activity.seconds(), time);
+            touchCourse(activity, activity.seconds(), time, false);
         }
 
         private void completeModule(Activity activity, long time) {
@@ -169,7 +170,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             }
             module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
             put(moduleKey, module, time);
-            touchCourse(activity, seconds, time);
+            touchCourse(activity, seconds, time, true);
         }
 
         private void completeCourse(Activity activity, long time) {
@@ -190,17 +191,23 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             }
         }
 
-        /** Activity in a course: it is in progress (unless completed), the clock of dropping restarts. */
-        private void touchCourse(Activity activity, long seconds, long time) {
+        /**
+         * Activity in a course: it is in progress (unless completed), the clock of dropping restarts.
+         * The percentage only changes when a module is completed, so only then is it recounted.
+         */
+        private void touchCourse(Activity activity, long seconds, long time, boolean moduleCompleted) {
             final String courseKey = key(activity.userId(), activity.courseId(), null);
             final LearningProgress course = courseRow(activity);
+            final Instant previousAccess = course.getLastAccessAt();
             if (course.getStatus() != ProgressStatus.COMPLETED) {
                 course.setStatus(ProgressStatus.IN_PROGRESS);
             }
             course.setTimeSpentSeconds(course.getTimeSpentSeconds() + seconds);
             course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
-            course.setProgressPercentage(percentage(activity.userId(), activity.courseId(), course));
-            saveCourse(courseKey, course, time);
+            if (moduleCompleted) {
+                course.setProgressPercentage(percentage(activity.userId(), activity.courseId(), course));
+            }
+            saveCourse(courseKey, course, previousAccess, time);
         }
 
         private double percentage(String user, String courseId, LearningProgress course) {
@@ -225,12 +232,14 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             return total == 0 ? 0.0 : Math.min(100.0, 100.0 * completed / total);
         }
 
-        private void saveCourse(String courseKey, LearningProgress course, long time) {
-            final LearningProgress before = progress.get(courseKey);
-            if (before != null && before.getLastAccessAt() != null) {
-                deadlines.delete(deadlineKey(deadlineOf(before), course.getUserId(), course.getCourseId()));
+        /** Saves the course row and moves its drop-out deadline when the last access moved. */
+        private void saveCourse(String courseKey, LearningProgress course, Instant previousAccess, long time) {
+            final boolean open = course.getStatus() != ProgressStatus.COMPLETED && course.getLastAccessAt() != null;
+            if (previousAccess != null && !(open && previousAccess.equals(course.getLastAccessAt()))) {
+                deadlines.delete(deadlineKey(previousAccess.toEpochMilli() + dropAfter.toMillis(), course.getUserId(),
+                        course.getCourseId()));
             }
-            if (course.getStatus() != ProgressStatus.COMPLETED && course.getLastAccessAt() != null) {
+            if (open && !course.getLastAccessAt().equals(previousAccess)) {
                 deadlines.put(deadlineKey(deadlineOf(course), course.getUserId(), course.getCourseId()), "");
             }
             put(courseKey, course, time);

@@ -35,7 +35,7 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
     @Override
     public Set<StoreBuilder<?>> stores() {
         return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUIZ_ANALYTICS),
-                Serdes.String(), AvroSerdes.avro(serdeConfig, QuizAnalytics.class)));
+                Serdes.String(), AvroSerdes.avro(serdeConfig, QuizAnalytics.class)).withCachingEnabled());
     }
 
     @Override

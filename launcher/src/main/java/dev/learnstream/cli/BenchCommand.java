@@ -1,0 +1,163 @@
+package dev.learnstream.cli;
+
+import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Waits;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
+import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.TopologySettings;
+import dev.learnstream.topology.TopologyTopics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * {@code bench}: throughput of the full topology against a plain pass-through Streams app, both
+ * exactly-once, on the same pre-loaded input in one broker, in one run. Each app starts from the
+ * beginning with its own group and is timed until its committed offsets reach the end of every
+ * input partition. The last line is {@code ratio=<topology/pass-through>}.
+ */
+final class BenchCommand {
+
+    private BenchCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        final Set<String> valued = new HashSet<>(StackChoice.OPTIONS);
+        valued.addAll(Set.of("events", "learners", "partitions", "threads", "commit-interval"));
+        final Options options = Options.parse("bench", args, valued, Set.of());
+        final long events = options.number("events", 2_000_000, Long.MAX_VALUE);
+        final int learners = options.integer("learners", 10_000);
+        final int partitions = Math.max(1, options.integer("partitions", 2));
+        final int threads = Math.max(1, options.integer("threads", 1));
+        final long commitMs = options.number("commit-interval", 1_000, Long.MAX_VALUE);
+        final TopicNames names = TopicNames.defaults();
+        try (LocalStack stack = LocalStack.start(StackChoice.from(options, false))) {
+            final TopologySettings settings = TopologySettings.defaults(names,
+                    EventSerdes.config(stack.registryUrl(), Map.of()));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, settings, partitions, (short) 1, null);
+                admin.createTopics(List.of(new NewTopic("bench.pass-through", partitions, (short) 1))).all().get();
+            }
+            out.printf(Locale.ROOT, "pre-loading %d events from %d simulated learners into %d partitions per topic...%n",
+                    events, learners, partitions);
+            final SimulatorStats loaded = Simulation.run(new SimulatorConfig(learners, 7, 0, null, events, 0.0,
+                    Duration.ofDays(60), true), stack.kafkaBootstrap(), stack.registryUrl(), names, () -> false);
+            out.printf(Locale.ROOT, "pre-loaded %d events%n", loaded.total());
+            final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
+            final Map<String, Object> tuning = Map.of(
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
+                    StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
+                    StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024,
+                    StreamsConfig.producerPrefix("linger.ms"), 20,
+                    StreamsConfig.producerPrefix("batch.size"), 262_144,
+                    StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
+            out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=64MiB linger.ms=20 batch.size=256KiB"
+                    + " max.poll.records=2000%n", commitMs, threads);
+
+            final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, loaded.total(),
+                    StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
+                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("pt").toString())));
+            final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
+                    loaded.total(), StreamsSettings.properties("bench-topology", stack.kafkaBootstrap(), settings,
+                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString())));
+            out.printf(Locale.ROOT, "pass-through: %.0f events/s%ntopology:     %.0f events/s%n", passThrough, topology);
+            out.printf(Locale.ROOT, "ratio=%.3f%n", topology / passThrough);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Creating the bench topic failed: " + e.getCause(), e);
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        final Map<String, Object> copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    /** Reads every input and writes it unchanged to one topic: the cost of Kafka Streams itself. */
+    private static Topology passThrough(List<String> inputs) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
+                .to("bench.pass-through", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-copy"));
+        return builder.build();
+    }
+
+    private static double timed(PrintStream out, String name, LocalStack stack, Topology topology, List<String> inputs,
+                                long total, java.util.Properties props) {
+        final String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()));
+             KafkaStreams streams = new KafkaStreams(topology, props)) {
+            final Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
+            final long begin = System.nanoTime();
+            streams.start();
+            Waits.until(name + " to commit all " + total + " input events", Duration.ofMinutes(30),
+                    Duration.ofMillis(250), () -> caughtUp(admin, group, ends));
+            final double seconds = (System.nanoTime() - begin) / 1e9;
+            out.printf(Locale.ROOT, "%s: %d events in %.1f s%n", name, total, seconds);
+            streams.close(Duration.ofSeconds(60));
+            return total / seconds;
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) {
+        try {
+            final Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (final var description : admin.describeTopics(topics).allTopicNames().get().values()) {
+                description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()),
+                        OffsetSpec.latest()));
+            }
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+                    admin.listOffsets(request).all().get();
+            return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot read end offsets: " + e, e);
+        }
+    }
+
+    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) {
+        try {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            for (final Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                if (end.getValue() == 0) {
+                    continue;
+                }
+                final OffsetAndMetadata offset = committed.get(end.getKey());
+                // Under exactly-once the last committed offset sits past the final commit marker.
+                if (offset == null || offset.offset() < end.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+}
