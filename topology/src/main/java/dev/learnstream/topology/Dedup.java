@@ -30,7 +30,7 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.windowStoreBuilder(
+        return StoreSets.ordered(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, horizon.multipliedBy(2), horizon, false),
                 Serdes.String(), Serdes.Long()));
     }

@@ -37,7 +37,7 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(
+        return StoreSets.ordered(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ANALYTICS), Serdes.String(),
                         AvroSerdes.avro(serdeConfig, UserAnalytics.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ENGAGEMENT), Serdes.String(),

@@ -63,7 +63,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(
+        return StoreSets.ordered(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNING_PROGRESS), Serdes.String(),
                         AvroSerdes.avro(serdeConfig, LearningProgress.class)).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PROGRESS_DEADLINES), Serdes.String(),

@@ -34,7 +34,7 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUIZ_ANALYTICS),
+        return StoreSets.ordered(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUIZ_ANALYTICS),
                 Serdes.String(), AvroSerdes.avro(serdeConfig, QuizAnalytics.class)).withCachingEnabled());
     }
 
