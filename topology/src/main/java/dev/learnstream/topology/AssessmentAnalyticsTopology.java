@@ -9,7 +9,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -34,9 +33,7 @@ public final class AssessmentAnalyticsTopology {
                         AvroSerdes.avro(settings.serdeConfig(), AssessmentCompleted.class)))
                 .aggregate(AssessmentAnalyticsTopology::empty, (id, attempt, stats) -> apply(stats, attempt),
                         Named.as("assessment-analytics"),
-                        Materialized.<String, AssessmentAnalytics, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(StoreNames.ASSESSMENT_ANALYTICS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(AvroSerdes.avro(settings.serdeConfig(), AssessmentAnalytics.class)))
+                        AvroSerdes.materialized(StoreNames.ASSESSMENT_ANALYTICS, settings.serdeConfig(), AssessmentAnalytics.class))
                 .toStream(Named.as("assessment-analytics-changes"))
                 .to(ResultTopics.ASSESSMENT_ANALYTICS, Produced.with(Serdes.String(),
                         AvroSerdes.avro(settings.serdeConfig(), AssessmentAnalytics.class))

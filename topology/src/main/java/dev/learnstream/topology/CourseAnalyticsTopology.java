@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -29,9 +28,7 @@ public final class CourseAnalyticsTopology {
                         AvroSerdes.avro(settings.serdeConfig(), CourseFact.class)))
                 .aggregate(CourseAnalyticsTopology::empty, (courseId, fact, course) -> apply(course, fact),
                         Named.as("course-analytics"),
-                        Materialized.<String, CourseAnalytics, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(StoreNames.COURSE_ANALYTICS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(AvroSerdes.avro(settings.serdeConfig(), CourseAnalytics.class)))
+                        AvroSerdes.materialized(StoreNames.COURSE_ANALYTICS, settings.serdeConfig(), CourseAnalytics.class))
                 .toStream(Named.as("course-analytics-changes"))
                 .to(ResultTopics.COURSE_ANALYTICS, Produced.with(Serdes.String(),
                         AvroSerdes.avro(settings.serdeConfig(), CourseAnalytics.class)).withName("write-course-analytics"));

@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -38,9 +37,7 @@ public final class DeadLetterCountsTopology {
                         AvroSerdes.avro(settings.serdeConfig(), DlqCount.class)))
                 .reduce((total, one) -> new DlqCount(one.getSourceTopic(), one.getStage(), total.getCount() + one.getCount(),
                                 one.getLastError(), one.getLastAt()), Named.as("count-dead-letters"),
-                        Materialized.<String, DlqCount, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(StoreNames.DLQ_COUNTS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(AvroSerdes.avro(settings.serdeConfig(), DlqCount.class)))
+                        AvroSerdes.materialized(StoreNames.DLQ_COUNTS, settings.serdeConfig(), DlqCount.class))
                 .toStream(Named.as("dead-letter-count-changes"))
                 .to(ResultTopics.DLQ_COUNTS, Produced.with(Serdes.String(), AvroSerdes.avro(settings.serdeConfig(), DlqCount.class))
                         .withName("write-dlq-counts"));
