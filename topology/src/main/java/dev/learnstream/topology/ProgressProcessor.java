@@ -35,8 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  * never returns: a deadline index ({@value StoreNames#PROGRESS_DEADLINES}, keyed by zero-padded
  * deadline) is scanned by a wall-clock punctuator up to "now", so each scan touches only what is due.
  *
- * <p>"Now" is the task's latest event time plus the wall-clock time since it was seen: it follows
- * event time during a replay and keeps moving when the partition goes quiet.
+ * <p>"Now" is an {@link EffectiveClock}: event time during a replay, moving on when the partition
+ * goes quiet.
  *
  * <p>Forwards LearningProgress updates (keyed as the store) and CourseFact records (keyed by
  * courseId) for the course analytics.
@@ -80,8 +80,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         private KeyValueStore<String, LearningProgress> progress;
         private KeyValueStore<String, String> deadlines;
         private CourseCatalogTopology.Lookup catalog;
-        private long latestEventTime = Long.MIN_VALUE;
-        private long wallAtLatestEvent;
+        private final EffectiveClock clock = new EffectiveClock();
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -94,10 +93,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
 
         @Override
         public void process(Record<String, SpecificRecord> record) {
-            if (record.timestamp() > latestEventTime) {
-                latestEventTime = record.timestamp();
-                wallAtLatestEvent = context.currentSystemTimeMs();
-            }
+            clock.observe(record.timestamp(), context.currentSystemTimeMs());
             final Activity activity = Activity.of(record.value(), catalog);
             if (activity == null || activity.courseId() == null) {
                 return;
@@ -256,12 +252,12 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         }
 
         private void detectDropouts(long wallNow) {
-            if (latestEventTime == Long.MIN_VALUE) {
-                // Nothing processed since start: "now" in event time is unknown; judging by the wall
-                // clock would drop every learner of an old replay at once.
+            final long now = clock.now(wallNow);
+            if (now == EffectiveClock.UNKNOWN) {
+                // Nothing processed since start: judging by the wall clock alone would drop every
+                // learner of an old replay at once.
                 return;
             }
-            final long now = latestEventTime + (wallNow - wallAtLatestEvent);
             final List<String> due = new ArrayList<>();
             try (KeyValueIterator<String, String> entries = deadlines.range("", deadlineKey(now + 1, "", ""))) {
                 while (entries.hasNext()) {

@@ -14,6 +14,10 @@ public final class ResultTopics {
     public static final String COURSE_ANALYTICS = "learnstream.course-analytics";
     public static final String ASSESSMENT_ANALYTICS = "learnstream.assessment-analytics";
     public static final String DLQ_COUNTS = "learnstream.dlq-counts";
+    /** Windowed metrics, keyed size␟dimension␟value␟window start. */
+    public static final String WINDOWED_METRICS = "learnstream.windowed-metrics";
+    /** Events that arrived after their one-minute window had closed (Avro, as they came, keyed by user). */
+    public static final String LATE_EVENTS = "learnstream.late-events";
     /** Catalog of courses (CourseCreated, keyed by courseId), read back as a global table. */
     public static final String COURSE_CATALOG = "learnstream.course-catalog";
     /** Dead letters of records that fail after leaving their input topic (e.g. in a repartition). */
@@ -24,6 +28,6 @@ public final class ResultTopics {
 
     public static String[] changelogs() {
         return new String[] {QUIZ_ANALYTICS, USER_ENGAGEMENT, USER_ANALYTICS, LEARNING_PROGRESS, COURSE_ANALYTICS,
-            ASSESSMENT_ANALYTICS, DLQ_COUNTS, COURSE_CATALOG};
+            ASSESSMENT_ANALYTICS, DLQ_COUNTS, COURSE_CATALOG, WINDOWED_METRICS};
     }
 }

@@ -16,6 +16,9 @@ public final class StoreNames {
     public static final String COURSE_ANALYTICS = "course-analytics";
     public static final String ASSESSMENT_ANALYTICS = "assessment-analytics";
     public static final String DLQ_COUNTS = "dlq-counts";
+    public static final String WINDOW_PARTIALS = "window-partials";
+    public static final String WINDOWED_METRICS = "windowed-metrics";
+    public static final String WINDOW_CLOSINGS = "windowed-metrics-closings";
 
     private StoreNames() {
     }

@@ -30,6 +30,8 @@ public final class TopologyTopics {
         }
         topics.add(new NewTopic(ResultTopics.PROCESSING_DLQ, partitions, replication)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+        topics.add(new NewTopic(ResultTopics.LATE_EVENTS, partitions, replication)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         TopicProvisioner.create(admin, topics);
     }
 }

@@ -35,6 +35,7 @@ class TopologyDescriptionTest {
         }
         assertThat(actual).contains("validate-module-quiz", "checked-module-quiz-invalid", "write-dlq-module-quiz",
                 StoreNames.DEDUP, StoreNames.QUIZ_ANALYTICS, StoreNames.LEARNING_PROGRESS, StoreNames.COURSE_ANALYTICS,
-                "course-facts-by-course-repartition", "attempts-by-assessment-repartition");
+                "course-facts-by-course-repartition", "attempts-by-assessment-repartition", StoreNames.WINDOW_PARTIALS,
+                StoreNames.WINDOWED_METRICS, "window-partials-by-dimension-repartition", "write-late-events");
     }
 }

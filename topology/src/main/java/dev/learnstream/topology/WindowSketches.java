@@ -1,0 +1,79 @@
+package dev.learnstream.topology;
+
+import java.nio.ByteBuffer;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
+
+/**
+ * The two sketches of a window partial, as bytes: HLL for distinct learners (exact while small,
+ * about 1.6 % error at lgK 12 beyond) and KLL for score quantiles. Both merge, so per-task
+ * minute partials roll up into 5m, 1h and 1d windows across partitions.
+ */
+final class WindowSketches {
+
+    static final int LG_K = 12;
+    private static final byte[] EMPTY = new byte[0];
+
+    private WindowSketches() {
+    }
+
+    static byte[] addLearner(byte[] hll, String userId) {
+        final HllSketch sketch = hll.length == 0 ? new HllSketch(LG_K) : HllSketch.heapify(hll);
+        sketch.update(userId);
+        return sketch.toCompactByteArray();
+    }
+
+    static byte[] addScore(byte[] kll, double score) {
+        final KllDoublesSketch sketch = kll.length == 0 ? KllDoublesSketch.newHeapInstance()
+                : KllDoublesSketch.heapify(Memory.wrap(kll));
+        sketch.update(score);
+        return sketch.toByteArray();
+    }
+
+    static byte[] unionLearners(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        if (b.length == 0) {
+            return a;
+        }
+        final Union union = new Union(LG_K);
+        union.update(HllSketch.heapify(a));
+        union.update(HllSketch.heapify(b));
+        return union.getResult(TgtHllType.HLL_4).toCompactByteArray();
+    }
+
+    static byte[] mergeScores(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        if (b.length == 0) {
+            return a;
+        }
+        final KllDoublesSketch merged = KllDoublesSketch.heapify(Memory.wrap(a));
+        merged.merge(KllDoublesSketch.heapify(Memory.wrap(b)));
+        return merged.toByteArray();
+    }
+
+    static double learners(byte[] hll) {
+        return hll.length == 0 ? 0.0 : Math.round(HllSketch.heapify(hll).getEstimate() * 10) / 10.0;
+    }
+
+    static Double quantile(byte[] kll, double rank) {
+        return kll.length == 0 ? null : KllDoublesSketch.heapify(Memory.wrap(kll)).getQuantile(rank);
+    }
+
+    static ByteBuffer empty() {
+        return ByteBuffer.wrap(EMPTY);
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        final ByteBuffer copy = buffer.duplicate();
+        final byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.learnstream.topology;
+
+import dev.learnstream.results.WindowPartial;
+import dev.learnstream.results.WindowedMetric;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Stage 2 of the windowed metrics, keyed by dimension: rolls the one-minute partials of every
+ * partition up into 1m, 5m, 1h and 1d windows (sketch unions) in store
+ * {@value StoreNames#WINDOWED_METRICS}, keyed {@code size␟dimension␟value␟start}. Each merge
+ * emits the in-progress value; when a window's end plus grace passes (an index by close time,
+ * {@value StoreNames#WINDOW_CLOSINGS}, scanned by a wall-clock punctuator) it is emitted once more
+ * with {@code final=true}. Partials arriving after that count as late events of the window. Closed
+ * windows leave the store after a retention per size.
+ */
+final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
+
+    private static final String CLOSE = "close";
+    private static final String EXPIRE = "expire";
+
+    private final Map<String, ?> serdeConfig;
+    private final Duration scanEvery;
+
+    WindowedMetricsProcessor(Map<String, ?> serdeConfig, Duration scanEvery) {
+        this.serdeConfig = serdeConfig;
+        this.scanEvery = scanEvery;
+    }
+
+    static String key(WindowSizes size, String dimension, String value, long start) {
+        return Keys.of(size.label, dimension, value, pad(start));
+    }
+
+    private static String pad(long millis) {
+        return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return StoreSets.ordered(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOWED_METRICS), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_CLOSINGS), Serdes.String(),
+                        Serdes.String()).withCachingEnabled());
+    }
+
+    @Override
+    public Processor<String, WindowPartial, String, WindowedMetric> get() {
+        return new Processor<>() {
+            private ProcessorContext<String, WindowedMetric> context;
+            private KeyValueStore<String, WindowPartial> windows;
+            private KeyValueStore<String, String> closings;
+            private final EffectiveClock clock = new EffectiveClock();
+
+            @Override
+            public void init(ProcessorContext<String, WindowedMetric> context) {
+                this.context = context;
+                this.windows = context.getStateStore(StoreNames.WINDOWED_METRICS);
+                this.closings = context.getStateStore(StoreNames.WINDOW_CLOSINGS);
+                context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
+            }
+
+            @Override
+            public void process(Record<String, WindowPartial> record) {
+                final WindowPartial partial = record.value();
+                final long minute = partial.getWindowStart().toEpochMilli();
+                final boolean lateMinute = partial.getLateEvents() > 0;
+                if (!lateMinute) {
+                    // A minute arrives once closed on its task: its end + grace is a lower bound of now.
+                    clock.observe(WindowSizes.ONE_MINUTE.closesAt(minute), context.currentSystemTimeMs());
+                }
+                for (final WindowSizes size : WindowSizes.ALL) {
+                    final long start = size.start(minute);
+                    final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
+                    final WindowPartial window = windows.get(key);
+                    if (window != null && window.getClosed()) {
+                        window.setLateEvents(window.getLateEvents() + partial.getEvents());
+                        windows.put(key, window);
+                        continue;
+                    }
+                    final long now = clock.now(context.currentSystemTimeMs());
+                    if (window == null && lateMinute && now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now) {
+                        continue; // Closed and already expired from the store: nothing left to count it in.
+                    }
+                    final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
+                            : fresh(size, start, partial, lateMinute);
+                    if (window == null) {
+                        closings.put(Keys.of(pad(size.closesAt(start)), key), CLOSE);
+                    }
+                    windows.put(key, merged);
+                    context.forward(new Record<>(key, metric(size, merged, false), record.timestamp()));
+                }
+            }
+
+            private void close(long wallNow) {
+                final long now = clock.now(wallNow);
+                if (now == EffectiveClock.UNKNOWN) {
+                    return;
+                }
+                final List<KeyValue<String, String>> due = new ArrayList<>();
+                try (KeyValueIterator<String, String> entries = closings.range("", Keys.of(pad(now + 1)))) {
+                    entries.forEachRemaining(due::add);
+                }
+                for (final KeyValue<String, String> entry : due) {
+                    closings.delete(entry.key);
+                    final String key = entry.key.substring(entry.key.indexOf(Keys.SEPARATOR) + 1);
+                    final WindowPartial window = windows.get(key);
+                    if (window == null) {
+                        continue;
+                    }
+                    final WindowSizes size = WindowSizes.of(window.getWindowSize());
+                    if (EXPIRE.equals(entry.value)) {
+                        windows.delete(key);
+                        continue;
+                    }
+                    window.setClosed(true);
+                    windows.put(key, window);
+                    final long start = window.getWindowStart().toEpochMilli();
+                    closings.put(Keys.of(pad(size.closesAt(start) + size.retentionMs), key), EXPIRE);
+                    context.forward(new Record<>(key, metric(size, window, true), size.closesAt(start)));
+                }
+            }
+        };
+    }
+
+    private static WindowPartial fresh(WindowSizes size, long start, WindowPartial partial, boolean lateMinute) {
+        final WindowPartial window = WindowPartialsProcessor.empty(start,
+                new String[] {partial.getDimension(), partial.getDimensionValue()});
+        window.setWindowSize(size.label);
+        return merge(window, partial, lateMinute);
+    }
+
+    /** Adds a partial into a window; a late minute's own late mark does not make the bigger window late. */
+    private static WindowPartial merge(WindowPartial window, WindowPartial partial, boolean lateMinute) {
+        window.setEvents(window.getEvents() + partial.getEvents());
+        final Map<String, Long> byType = new HashMap<>(window.getEventsByType());
+        partial.getEventsByType().forEach((type, count) -> byType.merge(type, count, Long::sum));
+        window.setEventsByType(byType);
+        window.setQuizAttempts(window.getQuizAttempts() + partial.getQuizAttempts());
+        window.setFailures(window.getFailures() + partial.getFailures());
+        window.setScoreSum(window.getScoreSum() + partial.getScoreSum());
+        window.setLearners(ByteBuffer.wrap(WindowSketches.unionLearners(WindowSketches.bytes(window.getLearners()),
+                WindowSketches.bytes(partial.getLearners()))));
+        window.setScores(ByteBuffer.wrap(WindowSketches.mergeScores(WindowSketches.bytes(window.getScores()),
+                WindowSketches.bytes(partial.getScores()))));
+        if (!lateMinute) {
+            window.setLateEvents(window.getLateEvents() + partial.getLateEvents());
+        }
+        return window;
+    }
+
+    static WindowedMetric metric(WindowSizes size, WindowPartial window, boolean closing) {
+        final long attempts = window.getQuizAttempts();
+        final byte[] scores = WindowSketches.bytes(window.getScores());
+        final long start = window.getWindowStart().toEpochMilli();
+        return new WindowedMetric(window.getDimension(), window.getDimensionValue(), size.label,
+                window.getWindowStart(), Instant.ofEpochMilli(start + size.sizeMs), window.getEvents(),
+                new HashMap<>(window.getEventsByType()), WindowSketches.learners(WindowSketches.bytes(window.getLearners())),
+                attempts, attempts == 0 ? null : window.getScoreSum() / attempts,
+                WindowSketches.quantile(scores, 0.5), WindowSketches.quantile(scores, 0.9),
+                attempts == 0 ? null : (double) window.getFailures() / attempts, window.getLateEvents(), closing);
+    }
+}
