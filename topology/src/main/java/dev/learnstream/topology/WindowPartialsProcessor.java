@@ -91,7 +91,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                     add(partial, activity);
                     if (late) {
                         partial.setLateEvents(1L);
-                        context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), partial, record.timestamp()));
+                        context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), sealed(partial), record.timestamp()));
                     } else {
                         partials.put(key, partial);
                     }
@@ -111,7 +111,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
                 for (final KeyValue<String, WindowPartial> entry : due) {
                     partials.delete(entry.key);
-                    final WindowPartial partial = entry.value;
+                    final WindowPartial partial = sealed(entry.value);
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             partial.getWindowStart().toEpochMilli()));
                 }
@@ -137,20 +137,42 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
 
     static WindowPartial empty(long start, String[] dimension) {
         return new WindowPartial(dimension[0], dimension[1], MINUTE.label, Instant.ofEpochMilli(start), 0L,
-                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), 0L, false);
+                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), new ArrayList<>(),
+                new ArrayList<>(), 0L, false);
+    }
+
+    /**
+     * The partial as it leaves the task: the open minute's exact learners and scores become
+     * sketches, which merge across partitions and windows. Building them once per minute instead
+     * of updating them per event is what keeps stage 1 cheap.
+     */
+    static WindowPartial sealed(WindowPartial partial) {
+        byte[] learners = WindowSketches.bytes(partial.getLearners());
+        for (final String learner : partial.getOpenLearners()) {
+            learners = WindowSketches.addLearner(learners, learner);
+        }
+        byte[] scores = WindowSketches.bytes(partial.getScores());
+        for (final Double score : partial.getOpenScores()) {
+            scores = WindowSketches.addScore(scores, score);
+        }
+        partial.setLearners(java.nio.ByteBuffer.wrap(learners));
+        partial.setScores(java.nio.ByteBuffer.wrap(scores));
+        partial.setOpenLearners(new ArrayList<>());
+        partial.setOpenScores(new ArrayList<>());
+        return partial;
     }
 
     private static void add(WindowPartial partial, Activity activity) {
         partial.setEvents(partial.getEvents() + 1);
         partial.getEventsByType().merge(activity.event().getSchema().getName(), 1L, Long::sum);
-        partial.setLearners(java.nio.ByteBuffer.wrap(WindowSketches.addLearner(
-                WindowSketches.bytes(partial.getLearners()), activity.userId())));
+        if (!partial.getOpenLearners().contains(activity.userId())) {
+            partial.getOpenLearners().add(activity.userId());
+        }
         if (activity.kind().isQuiz() && activity.score() != null) {
             partial.setQuizAttempts(partial.getQuizAttempts() + 1);
             partial.setFailures(partial.getFailures() + (activity.score() < 70 ? 1 : 0));
             partial.setScoreSum(partial.getScoreSum() + activity.score());
-            partial.setScores(java.nio.ByteBuffer.wrap(WindowSketches.addScore(
-                    WindowSketches.bytes(partial.getScores()), activity.score())));
+            partial.getOpenScores().add(activity.score());
         }
     }
 }

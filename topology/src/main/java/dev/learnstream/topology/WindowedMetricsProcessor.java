@@ -106,7 +106,6 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                         closings.put(Keys.of(pad(size.closesAt(start)), key), CLOSE);
                     }
                     windows.put(key, merged);
-                    context.forward(new Record<>(key, metric(size, merged, false), record.timestamp()));
                 }
             }
 

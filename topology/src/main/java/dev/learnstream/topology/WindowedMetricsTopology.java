@@ -18,7 +18,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * events per type, distinct active learners (HLL), quiz attempts, mean / p50 / p90 score (KLL) and
  * failure rate (score below 70), overall, per domain and per module. Stage 1 pre-aggregates minutes
  * on each learner partition ({@code window-partials}); stage 2 rolls them up after a repartition by
- * dimension ({@code window-partials-by-dimension}). Windows close on a wall-clock punctuator driven
+ * dimension ({@code window-partials-by-dimension}); in-progress windows are readable from its store and
+ * each window is emitted once, final, on close. Windows close on a wall-clock punctuator driven
  * by an {@link EffectiveClock}, so they close even when traffic is sparse; events later than a
  * minute's grace go to {@value ResultTopics#LATE_EVENTS} and are counted in the windows they missed.
  *
