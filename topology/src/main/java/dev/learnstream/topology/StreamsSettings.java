@@ -21,6 +21,8 @@ public final class StreamsSettings {
         // Everything unforeseen is dead-lettered with its source bytes inside the transaction (KIP-1034).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
+        // The course catalog is a global store: a bad record there is dead-lettered too, not fatal.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterExceptionHandler.INPUT_TOPICS_CONFIG, EventTopic.inputs().stream()
                 .map(settings.topics()::name).collect(Collectors.joining(",")));
         // A renamed store or internal topic silently loses state: refuse generated names.
