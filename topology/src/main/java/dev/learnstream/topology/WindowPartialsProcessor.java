@@ -1,6 +1,7 @@
 package dev.learnstream.topology;
 
 import dev.learnstream.results.WindowPartial;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Stage 1 of the windowed metrics, on the learner's own partition: one-minute partials per
  * dimension (all, domain, module) in store {@value StoreNames#WINDOW_PARTIALS}, keyed by
- * zero-padded minute start so closing is a range scan. A wall-clock punctuator closes minutes once
+ * zero-padded minute start so closing is a range scan. The partial holds only counts; the open
+ * minute's learners and scores are one small entry each in {@value StoreNames#WINDOW_MEMBERS}
+ * (under the partial's key), so an event never rewrites a growing record, and they become HLL and
+ * KLL sketches once, when the minute closes. A wall-clock punctuator closes minutes once
  * the {@link EffectiveClock} passes their end plus grace, even on a quiet partition, and forwards
  * them (keyed {@code dimension␟value}) for the roll-up. An event whose minute has already closed
  * is forwarded as it is (for the late-events topic) and as a one-event partial marked late.
@@ -49,10 +53,16 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
         return Keys.of(String.format(Locale.ROOT, "%019d", Math.max(0, minuteStart)), dimension, value);
     }
 
+    private static final String LEARNER = "L";
+    private static final String SCORE = "S";
+
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return StoreSets.ordered(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_PARTIALS),
-                Serdes.String(), AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled());
+        return StoreSets.ordered(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_PARTIALS),
+                        Serdes.String(), AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_MEMBERS),
+                        Serdes.String(), Serdes.Double()).withCachingEnabled());
     }
 
     @Override
@@ -60,6 +70,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
         return new Processor<>() {
             private ProcessorContext<String, SpecificRecord> context;
             private KeyValueStore<String, WindowPartial> partials;
+            private KeyValueStore<String, Double> members;
             private CourseCatalogTopology.Lookup catalog;
             private final EffectiveClock clock = new EffectiveClock();
 
@@ -67,6 +78,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             public void init(ProcessorContext<String, SpecificRecord> context) {
                 this.context = context;
                 this.partials = context.getStateStore(StoreNames.WINDOW_PARTIALS);
+                this.members = context.getStateStore(StoreNames.WINDOW_MEMBERS);
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::closeMinutes);
             }
@@ -88,12 +100,25 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 for (final String[] dimension : dimensions(activity)) {
                     final String key = partialKey(minute, dimension[0], dimension[1]);
                     final WindowPartial partial = late ? empty(minute, dimension) : orEmpty(partials.get(key), minute, dimension);
-                    add(partial, activity);
+                    count(partial, activity);
                     if (late) {
+                        // A one-event partial, its sketches built right away.
                         partial.setLateEvents(1L);
-                        context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), sealed(partial), record.timestamp()));
+                        partial.setLearners(ByteBuffer.wrap(WindowSketches.addLearner(new byte[0], activity.userId())));
+                        if (isScored(activity)) {
+                            partial.setScores(ByteBuffer.wrap(WindowSketches.addScore(new byte[0], activity.score())));
+                        }
+                        context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), partial, record.timestamp()));
                     } else {
                         partials.put(key, partial);
+                        final String learner = Keys.of(key, LEARNER, activity.userId());
+                        if (members.get(learner) == null) {
+                            members.put(learner, 0.0);
+                        }
+                        if (isScored(activity)) {
+                            members.put(Keys.of(key, SCORE, dev.learnstream.topics.Events.eventId(activity.event())),
+                                    activity.score());
+                        }
                     }
                 }
             }
@@ -111,12 +136,43 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
                 for (final KeyValue<String, WindowPartial> entry : due) {
                     partials.delete(entry.key);
-                    final WindowPartial partial = sealed(entry.value);
+                    final WindowPartial partial = sealed(entry.key, entry.value);
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             partial.getWindowStart().toEpochMilli()));
                 }
             }
+
+            /**
+             * The partial as it leaves the task: its minute's learners and scores, read back from
+             * their entries (and removed), become sketches, which merge across partitions and sizes.
+             */
+            private WindowPartial sealed(String key, WindowPartial partial) {
+                byte[] learners = new byte[0];
+                byte[] scores = new byte[0];
+                final List<String> done = new ArrayList<>();
+                try (KeyValueIterator<String, Double> entries = members.prefixScan(Keys.prefix(key),
+                        new org.apache.kafka.common.serialization.StringSerializer())) {
+                    while (entries.hasNext()) {
+                        final KeyValue<String, Double> entry = entries.next();
+                        final String[] parts = Keys.split(entry.key.substring(key.length() + 1));
+                        if (LEARNER.equals(parts[0])) {
+                            learners = WindowSketches.addLearner(learners, parts[1]);
+                        } else {
+                            scores = WindowSketches.addScore(scores, entry.value);
+                        }
+                        done.add(entry.key);
+                    }
+                }
+                done.forEach(members::delete);
+                partial.setLearners(ByteBuffer.wrap(learners));
+                partial.setScores(ByteBuffer.wrap(scores));
+                return partial;
+            }
         };
+    }
+
+    private static boolean isScored(Activity activity) {
+        return activity.kind().isQuiz() && activity.score() != null;
     }
 
     static List<String[]> dimensions(Activity activity) {
@@ -137,42 +193,17 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
 
     static WindowPartial empty(long start, String[] dimension) {
         return new WindowPartial(dimension[0], dimension[1], MINUTE.label, Instant.ofEpochMilli(start), 0L,
-                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), new ArrayList<>(),
-                new ArrayList<>(), 0L, false);
+                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), 0L, false);
     }
 
-    /**
-     * The partial as it leaves the task: the open minute's exact learners and scores become
-     * sketches, which merge across partitions and windows. Building them once per minute instead
-     * of updating them per event is what keeps stage 1 cheap.
-     */
-    static WindowPartial sealed(WindowPartial partial) {
-        byte[] learners = WindowSketches.bytes(partial.getLearners());
-        for (final String learner : partial.getOpenLearners()) {
-            learners = WindowSketches.addLearner(learners, learner);
-        }
-        byte[] scores = WindowSketches.bytes(partial.getScores());
-        for (final Double score : partial.getOpenScores()) {
-            scores = WindowSketches.addScore(scores, score);
-        }
-        partial.setLearners(java.nio.ByteBuffer.wrap(learners));
-        partial.setScores(java.nio.ByteBuffer.wrap(scores));
-        partial.setOpenLearners(new ArrayList<>());
-        partial.setOpenScores(new ArrayList<>());
-        return partial;
-    }
 
-    private static void add(WindowPartial partial, Activity activity) {
+    private static void count(WindowPartial partial, Activity activity) {
         partial.setEvents(partial.getEvents() + 1);
         partial.getEventsByType().merge(activity.event().getSchema().getName(), 1L, Long::sum);
-        if (!partial.getOpenLearners().contains(activity.userId())) {
-            partial.getOpenLearners().add(activity.userId());
-        }
-        if (activity.kind().isQuiz() && activity.score() != null) {
+        if (isScored(activity)) {
             partial.setQuizAttempts(partial.getQuizAttempts() + 1);
             partial.setFailures(partial.getFailures() + (activity.score() < 70 ? 1 : 0));
             partial.setScoreSum(partial.getScoreSum() + activity.score());
-            partial.getOpenScores().add(activity.score());
         }
     }
 }
