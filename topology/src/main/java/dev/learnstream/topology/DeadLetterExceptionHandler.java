@@ -3,7 +3,6 @@ package dev.learnstream.topology;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -25,7 +24,6 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
     public static final String INPUT_TOPICS_CONFIG = "learnstream.dlq.input.topics";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
-    private static final LongAdder HANDLED = new LongAdder();
 
     private Set<String> inputs = Set.of();
 
@@ -53,17 +51,11 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
 
     private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, DeadLetters.Stage stage,
                                                       Exception exception) {
-        HANDLED.increment();
         final String target = inputs.contains(context.topic()) ? context.topic() + ".dlq" : ResultTopics.PROCESSING_DLQ;
         LOG.warn("Dead-lettering a record from {}-{}@{} to {} at stage {}: {}", context.topic(), context.partition(),
                 context.offset(), target, stage.label(), exception.toString());
         return new ProducerRecord<>(target, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
                 DeadLetters.headers(context.headers(), stage, exception.getClass().getName(), exception.getMessage(),
                         context.topic(), context.partition(), context.offset(), context.timestamp()));
-    }
-
-    /** Records this JVM's handlers have dead-lettered (for metrics). */
-    public static long handledCount() {
-        return HANDLED.sum();
     }
 }

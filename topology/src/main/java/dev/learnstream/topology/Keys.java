@@ -21,6 +21,14 @@ public final class Keys {
         return first + SEPARATOR;
     }
 
+    /**
+     * A time as a fixed-width key part (19 digits, negative times as 0), so that keys starting
+     * with it sort by time and a range scan up to a time finds everything due by then.
+     */
+    public static String time(long millis) {
+        return String.format(java.util.Locale.ROOT, "%019d", Math.max(0, millis));
+    }
+
     public static String[] split(String key) {
         return key.split(String.valueOf(SEPARATOR), -1);
     }

@@ -8,9 +8,7 @@ import dev.learnstream.results.LearningProgress;
 import dev.learnstream.results.ProgressStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,7 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -58,7 +55,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
     }
 
     static String deadlineKey(long deadlineMillis, String user, String course) {
-        return Keys.of(String.format(Locale.ROOT, "%019d", Math.max(0, deadlineMillis)), user, course);
+        return Keys.of(Keys.time(deadlineMillis), user, course);
     }
 
     @Override
@@ -210,21 +207,11 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             if (course.getStatus() == ProgressStatus.COMPLETED) {
                 return 100.0;
             }
-            int modules = 0;
-            int completed = 0;
-            try (KeyValueIterator<String, LearningProgress> rows = progress.prefixScan(Keys.prefix(Keys.of(user, courseId)),
-                    new StringSerializer())) {
-                while (rows.hasNext()) {
-                    final LearningProgress row = rows.next().value;
-                    if (!row.getModuleId().isEmpty()) {
-                        modules++;
-                        completed += row.getStatus() == ProgressStatus.COMPLETED ? 1 : 0;
-                    }
-                }
-            }
+            final List<KeyValue<String, LearningProgress>> modules = moduleRows(user, courseId);
+            final long completed = modules.stream().filter(row -> row.value.getStatus() == ProgressStatus.COMPLETED).count();
             final CourseCreated catalogEntry = catalog.course(courseId);
             final int total = catalogEntry != null && !catalogEntry.getModuleIds().isEmpty()
-                    ? catalogEntry.getModuleIds().size() : modules;
+                    ? catalogEntry.getModuleIds().size() : modules.size();
             return total == 0 ? 0.0 : Math.min(100.0, 100.0 * completed / total);
         }
 
@@ -258,15 +245,9 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 // learner of an old replay at once.
                 return;
             }
-            final List<String> due = new ArrayList<>();
-            try (KeyValueIterator<String, String> entries = deadlines.range("", deadlineKey(now + 1, "", ""))) {
-                while (entries.hasNext()) {
-                    due.add(entries.next().key);
-                }
-            }
-            for (final String entry : due) {
-                deadlines.delete(entry);
-                final String[] parts = Keys.split(entry);
+            for (final KeyValue<String, String> entry : StoreScans.list(deadlines.range("", deadlineKey(now + 1, "", "")))) {
+                deadlines.delete(entry.key);
+                final String[] parts = Keys.split(entry.key);
                 drop(parts[1], parts[2], now);
             }
         }
@@ -281,16 +262,8 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             }
             String lastCompleted = "";
             Instant lastCompletedAt = Instant.MIN;
-            final List<KeyValue<String, LearningProgress>> modules = new ArrayList<>();
-            try (KeyValueIterator<String, LearningProgress> rows = progress.prefixScan(Keys.prefix(Keys.of(user, courseId)),
-                    new StringSerializer())) {
-                rows.forEachRemaining(modules::add);
-            }
-            for (final KeyValue<String, LearningProgress> row : modules) {
+            for (final KeyValue<String, LearningProgress> row : moduleRows(user, courseId)) {
                 final LearningProgress module = row.value;
-                if (module.getModuleId().isEmpty()) {
-                    continue;
-                }
                 if (module.getStatus() == ProgressStatus.COMPLETED && module.getCompletedAt() != null
                         && module.getCompletedAt().isAfter(lastCompletedAt)) {
                     lastCompleted = module.getModuleId();
@@ -305,6 +278,14 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             put(courseKey, course, now);
             context.forward(new Record<>(courseId, new CourseFact(courseId, user, CourseFactKind.DROPPED, lastCompleted,
                     null, null, Instant.ofEpochMilli(now)), now));
+        }
+
+        /** The module rows of a learner's course (not the course row itself). */
+        private List<KeyValue<String, LearningProgress>> moduleRows(String user, String courseId) {
+            final List<KeyValue<String, LearningProgress>> rows = StoreScans.list(
+                    progress.prefixScan(Keys.prefix(Keys.of(user, courseId)), new StringSerializer()));
+            rows.removeIf(row -> row.value.getModuleId().isEmpty());
+            return rows;
         }
 
         private LearningProgress courseRow(Activity activity) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,7 +17,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -50,7 +48,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
     }
 
     static String partialKey(long minuteStart, String dimension, String value) {
-        return Keys.of(String.format(Locale.ROOT, "%019d", Math.max(0, minuteStart)), dimension, value);
+        return Keys.of(Keys.time(minuteStart), dimension, value);
     }
 
     private static final String LEARNER = "L";
@@ -130,11 +128,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
                 // Minutes whose close time has passed: start <= now - size - grace.
                 final String upTo = partialKey(now - MINUTE.sizeMs - MINUTE.graceMs + 1, "", "");
-                final List<KeyValue<String, WindowPartial>> due = new ArrayList<>();
-                try (KeyValueIterator<String, WindowPartial> closing = partials.range("", upTo)) {
-                    closing.forEachRemaining(due::add);
-                }
-                for (final KeyValue<String, WindowPartial> entry : due) {
+                for (final KeyValue<String, WindowPartial> entry : StoreScans.list(partials.range("", upTo))) {
                     partials.delete(entry.key);
                     final WindowPartial partial = sealed(entry.key, entry.value);
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
@@ -149,21 +143,16 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             private WindowPartial sealed(String key, WindowPartial partial) {
                 byte[] learners = new byte[0];
                 byte[] scores = new byte[0];
-                final List<String> done = new ArrayList<>();
-                try (KeyValueIterator<String, Double> entries = members.prefixScan(Keys.prefix(key),
-                        new org.apache.kafka.common.serialization.StringSerializer())) {
-                    while (entries.hasNext()) {
-                        final KeyValue<String, Double> entry = entries.next();
-                        final String[] parts = Keys.split(entry.key.substring(key.length() + 1));
-                        if (LEARNER.equals(parts[0])) {
-                            learners = WindowSketches.addLearner(learners, parts[1]);
-                        } else {
-                            scores = WindowSketches.addScore(scores, entry.value);
-                        }
-                        done.add(entry.key);
+                for (final KeyValue<String, Double> entry : StoreScans.list(members.prefixScan(Keys.prefix(key),
+                        new org.apache.kafka.common.serialization.StringSerializer()))) {
+                    final String[] parts = Keys.split(entry.key.substring(key.length() + 1));
+                    if (LEARNER.equals(parts[0])) {
+                        learners = WindowSketches.addLearner(learners, parts[1]);
+                    } else {
+                        scores = WindowSketches.addScore(scores, entry.value);
                     }
+                    members.delete(entry.key);
                 }
-                done.forEach(members::delete);
                 partial.setLearners(ByteBuffer.wrap(learners));
                 partial.setScores(ByteBuffer.wrap(scores));
                 return partial;

@@ -5,10 +5,7 @@ import dev.learnstream.results.WindowedMetric;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,7 +15,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -46,11 +42,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     }
 
     static String key(WindowSizes size, String dimension, String value, long start) {
-        return Keys.of(size.label, dimension, value, pad(start));
-    }
-
-    private static String pad(long millis) {
-        return String.format(Locale.ROOT, "%019d", Math.max(0, millis));
+        return Keys.of(size.label, dimension, value, Keys.time(start));
     }
 
     @Override
@@ -103,7 +95,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
                             : fresh(size, start, partial, lateMinute);
                     if (window == null) {
-                        closings.put(Keys.of(pad(size.closesAt(start)), key), CLOSE);
+                        closings.put(Keys.of(Keys.time(size.closesAt(start)), key), CLOSE);
                     }
                     windows.put(key, merged);
                 }
@@ -114,11 +106,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }
-                final List<KeyValue<String, String>> due = new ArrayList<>();
-                try (KeyValueIterator<String, String> entries = closings.range("", Keys.of(pad(now + 1)))) {
-                    entries.forEachRemaining(due::add);
-                }
-                for (final KeyValue<String, String> entry : due) {
+                for (final KeyValue<String, String> entry : StoreScans.list(closings.range("", Keys.of(Keys.time(now + 1))))) {
                     closings.delete(entry.key);
                     final String key = entry.key.substring(entry.key.indexOf(Keys.SEPARATOR) + 1);
                     final WindowPartial window = windows.get(key);
@@ -133,7 +121,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     window.setClosed(true);
                     windows.put(key, window);
                     final long start = window.getWindowStart().toEpochMilli();
-                    closings.put(Keys.of(pad(size.closesAt(start) + size.retentionMs), key), EXPIRE);
+                    closings.put(Keys.of(Keys.time(size.closesAt(start) + size.retentionMs), key), EXPIRE);
                     context.forward(new Record<>(key, metric(size, window, true), size.closesAt(start)));
                 }
             }
