@@ -33,6 +33,13 @@ public final class Events {
         return value instanceof Long millis ? Instant.ofEpochMilli(millis) : (Instant) value;
     }
 
+    /** The optional correlation id, null when absent or when the type has none. */
+    public static String correlationId(IndexedRecord record) {
+        final Schema.Field field = record.getSchema().getField("correlationId");
+        final Object value = field == null ? null : record.get(field.pos());
+        return value == null ? null : value.toString();
+    }
+
     private static Object field(IndexedRecord record, String name) {
         final Schema.Field field = record.getSchema().getField(name);
         if (field == null) {

@@ -76,6 +76,14 @@ public final class Fsrs6 {
     }
 
     /**
+     * The state after the first study of a memory whose difficulty is set by a baseline grade
+     * (e.g. the learner's diagnostic quiz of the domain) rather than by the first grade alone.
+     */
+    public MemoryState first(Grade grade, Grade baseline) {
+        return new MemoryState(clampStability(w[grade.value() - 1]), clampDifficulty(initialDifficulty(baseline)));
+    }
+
+    /**
      * The state after a review {@code elapsedDays} after the previous one. An elapsed time below
      * one day counts as a same-day review (short-term formula), as FSRS schedulers do.
      */

@@ -9,8 +9,8 @@ import org.apache.kafka.streams.kstream.KStream;
 /**
  * The one LearnStream topology, assembled from its named parts: validation and dead letters,
  * the course catalog, learner analytics, course and assessment analytics, windowed metrics, and
- * dead-letter counts.
- * The memory model (FSRS-6) plugs in beside the learner analytics, on the same validated stream.
+ * dead-letter counts, and the memory model (FSRS-6, revision signals, at-risk and struggle
+ * detection) beside the learner analytics on the same validated stream.
  */
 public final class LearnStreamTopology {
 
@@ -24,6 +24,7 @@ public final class LearnStreamTopology {
         final KStream<String, CourseFact> courseFacts = LearnerAnalyticsTopology.build(settings, events);
         CourseAnalyticsTopology.build(settings, courseFacts);
         AssessmentAnalyticsTopology.build(settings, events);
+        MemoryModelTopology.build(settings, events);
         WindowedMetricsTopology.build(settings, events);
         DeadLetterCountsTopology.build(builder, settings);
         return builder.build();

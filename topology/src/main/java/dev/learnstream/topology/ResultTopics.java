@@ -16,6 +16,12 @@ public final class ResultTopics {
     public static final String DLQ_COUNTS = "learnstream.dlq-counts";
     /** Windowed metrics, keyed size␟dimension␟value␟window start. */
     public static final String WINDOWED_METRICS = "learnstream.windowed-metrics";
+    /** FSRS-6 memory per user␟module, on each review and urgency crossing. */
+    public static final String MEMORY_SCORES = "learnstream.memory-scores";
+    /** Revision signals, keyed user␟module␟scheduledAt; reviewedAt filled in by the next review. */
+    public static final String REVISION_SIGNALS = "learnstream.revision-signals";
+    /** At-risk status per user␟course, when the score crosses the threshold (either way). */
+    public static final String AT_RISK = "learnstream.at-risk-learners";
     /** Events that arrived after their one-minute window had closed (Avro, as they came, keyed by user). */
     public static final String LATE_EVENTS = "learnstream.late-events";
     /** Catalog of courses (CourseCreated, keyed by courseId), read back as a global table. */
@@ -28,6 +34,6 @@ public final class ResultTopics {
 
     public static String[] changelogs() {
         return new String[] {QUIZ_ANALYTICS, USER_ENGAGEMENT, USER_ANALYTICS, LEARNING_PROGRESS, COURSE_ANALYTICS,
-            ASSESSMENT_ANALYTICS, DLQ_COUNTS, COURSE_CATALOG, WINDOWED_METRICS};
+            ASSESSMENT_ANALYTICS, DLQ_COUNTS, COURSE_CATALOG, WINDOWED_METRICS, MEMORY_SCORES, REVISION_SIGNALS, AT_RISK};
     }
 }

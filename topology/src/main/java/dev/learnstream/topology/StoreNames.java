@@ -21,6 +21,15 @@ public final class StoreNames {
     public static final String WINDOW_MEMBERS = "window-partial-members";
     public static final String WINDOWED_METRICS = "windowed-metrics";
     public static final String WINDOW_CLOSINGS = "windowed-metrics-closings";
+    /** FSRS-6 memory per user␟module (MemoryScore). */
+    public static final String MEMORY_SCORES = "memory-scores";
+    /** Due index of the memory model: time␟M␟user␟module (urgency crossings) and time␟R␟user␟course (risk checks). */
+    public static final String MEMORY_ALERTS = "memory-alerts";
+    public static final String REVISION_SIGNALS = "revision-signals";
+    /** Diagnostic score per user␟domain: the baseline difficulty of the domain's modules. */
+    public static final String MEMORY_BASELINES = "memory-baselines";
+    public static final String AT_RISK = "at-risk-learners";
+    public static final String STRUGGLE_SIGNALS = "struggle-signals";
 
     private StoreNames() {
     }

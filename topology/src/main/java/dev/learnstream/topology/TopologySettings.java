@@ -13,9 +13,11 @@ import java.util.Map;
  * @param dropAfter       inactivity after which a learner counts as having dropped a course
  * @param scanEvery       how often the wall-clock punctuators look for due work
  * @param maxFutureSkew   how far ahead of the wall clock an event time may be
+ * @param memory          memory model, struggle and at-risk settings
  */
 public record TopologySettings(TopicNames topics, Map<String, ?> serdeConfig, Duration dedupHorizon,
-                               Duration dropAfter, Duration scanEvery, Duration maxFutureSkew) {
+                               Duration dropAfter, Duration scanEvery, Duration maxFutureSkew,
+                               MemorySettings memory) {
 
     public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofHours(24);
     public static final Duration DEFAULT_DROP_AFTER = Duration.ofDays(14);
@@ -27,6 +29,18 @@ public record TopologySettings(TopicNames topics, Map<String, ?> serdeConfig, Du
         requirePositive("drop-after period", dropAfter);
         requirePositive("scan interval", scanEvery);
         requirePositive("maximum future skew", maxFutureSkew);
+        if (memory == null) {
+            throw new IllegalArgumentException("The memory settings are required");
+        }
+    }
+
+    public TopologySettings(TopicNames topics, Map<String, ?> serdeConfig, Duration dedupHorizon, Duration dropAfter,
+                            Duration scanEvery, Duration maxFutureSkew) {
+        this(topics, serdeConfig, dedupHorizon, dropAfter, scanEvery, maxFutureSkew, MemorySettings.DEFAULTS);
+    }
+
+    public TopologySettings withMemory(MemorySettings settings) {
+        return new TopologySettings(topics, serdeConfig, dedupHorizon, dropAfter, scanEvery, maxFutureSkew, settings);
     }
 
     public static TopologySettings defaults(TopicNames topics, Map<String, ?> serdeConfig) {

@@ -1,11 +1,14 @@
 package dev.learnstream.topology;
 
 import dev.learnstream.events.AssessmentCompleted;
+import dev.learnstream.events.CodeSubmitted;
 import dev.learnstream.events.CourseCreated;
 import dev.learnstream.events.DiagnosticQuizCompleted;
+import dev.learnstream.events.HelpRequested;
 import dev.learnstream.events.ModuleCompletion;
 import dev.learnstream.events.ModuleQuizCompleted;
 import dev.learnstream.events.QuestionAnswer;
+import dev.learnstream.events.SubmissionOutcome;
 import dev.learnstream.events.UserCompletedCourse;
 import dev.learnstream.events.UserEnrolled;
 import dev.learnstream.events.UserLogin;
@@ -54,6 +57,17 @@ final class TestEvents {
     static UserCompletedCourse.Builder aCourseCompletion() {
         return UserCompletedCourse.newBuilder().setEventId(UUID.randomUUID()).setUserId("u1").setOccurredAt(T0)
                 .setCourseId("dsa-101").setFinalScore(90).setTimeSpentSeconds(7200);
+    }
+
+    static CodeSubmitted.Builder aSubmission(SubmissionOutcome outcome) {
+        return CodeSubmitted.newBuilder().setEventId(UUID.randomUUID()).setUserId("u1").setOccurredAt(T0)
+                .setExerciseId("ex-loops").setLanguage("python").setCode("for i in range(3): print(i)")
+                .setOutcome(outcome).setConcept("loops").setModuleId("py-basics");
+    }
+
+    static HelpRequested.Builder aHelpRequest() {
+        return HelpRequested.newBuilder().setEventId(UUID.randomUUID()).setUserId("u1").setOccurredAt(T0)
+                .setExerciseId("ex-loops").setModuleId("py-basics").setConcept("loops");
     }
 
     /** An attempt answering the given questions right (true) or wrong (false), scored by share right. */

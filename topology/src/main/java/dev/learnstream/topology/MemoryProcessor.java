@@ -1,0 +1,359 @@
+package dev.learnstream.topology;
+
+import dev.learnstream.events.RevisionRecommendation;
+import dev.learnstream.events.Urgency;
+import dev.learnstream.memory.Days;
+import dev.learnstream.memory.Fsrs6;
+import dev.learnstream.memory.Grade;
+import dev.learnstream.memory.MemoryState;
+import dev.learnstream.results.AtRiskLearner;
+import dev.learnstream.results.MemoryScore;
+import dev.learnstream.results.MemoryUrgency;
+import dev.learnstream.results.RevisionSignal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The FSRS-6 memory of each (user, module) in {@value StoreNames#MEMORY_SCORES}, on the user's
+ * partition.
+ *
+ * <ul>
+ *   <li>A module completion is the first study of the module (grade Good); a module quiz is a
+ *       review graded from its score. A quiz on a module never studied is its first review.</li>
+ *   <li>A diagnostic quiz sets the learner's baseline for the domain
+ *       ({@value StoreNames#MEMORY_BASELINES}): the first study of each of the domain's modules
+ *       starts at the difficulty of the diagnostic's grade instead of the first grade's, because
+ *       the diagnostic measures prior knowledge of the whole domain while the first study only says
+ *       the module was worked through. Stability still starts from the first grade.</li>
+ *   <li>A review older than the module's last review (late data) is applied as a same-day review:
+ *       it is evidence of recall, but history is not rewritten.</li>
+ * </ul>
+ *
+ * <p>Urgency crossings (recall below {@code mediumBelow}, then below {@code highBelow}) happen at
+ * times known at the review, so they are indexed in {@value StoreNames#MEMORY_ALERTS} by time; a
+ * wall-clock punctuator reads the index up to "now" ({@link EffectiveClock}), so each punctuation
+ * touches only what is due, however many memories are stored. Each crossing emits one
+ * RevisionRecommendation, one RevisionSignal and the updated MemoryScore; the next review answers
+ * the open signals (reviewedAt).
+ *
+ * <p>The same index schedules at-risk re-checks (see {@link RiskScorer}): inactivity grows without
+ * events, so the time at which it alone would cross the threshold is indexed too.
+ *
+ * <p>Forwards MemoryScore (user␟module), RevisionSignal (user␟module␟scheduledAt),
+ * RevisionRecommendation (user) and AtRiskLearner (user␟course, on threshold crossings).
+ */
+final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> {
+
+    static final String MEMORY_ALERT = "M";
+    static final String RISK_CHECK = "R";
+
+    private final Map<String, ?> serdeConfig;
+    private final MemorySettings settings;
+    private final Duration scanEvery;
+
+    MemoryProcessor(Map<String, ?> serdeConfig, MemorySettings settings, Duration scanEvery) {
+        this.serdeConfig = serdeConfig;
+        this.settings = settings;
+        this.scanEvery = scanEvery;
+    }
+
+    static String scoreKey(String user, String module) {
+        return Keys.of(user, module);
+    }
+
+    static String signalKey(String user, String module, long scheduledAt) {
+        return Keys.of(user, module, Keys.time(scheduledAt));
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return StoreSets.ordered(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_SCORES), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, MemoryScore.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_ALERTS), Serdes.String(),
+                        Serdes.String()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REVISION_SIGNALS), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, RevisionSignal.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_BASELINES), Serdes.String(),
+                        Serdes.Double()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.AT_RISK), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, AtRiskLearner.class)).withCachingEnabled());
+    }
+
+    @Override
+    public Processor<String, SpecificRecord, String, SpecificRecord> get() {
+        return new Worker();
+    }
+
+    private final class Worker implements Processor<String, SpecificRecord, String, SpecificRecord> {
+        private final Fsrs6 fsrs = settings.fsrs();
+        private final EffectiveClock clock = new EffectiveClock();
+        private ProcessorContext<String, SpecificRecord> context;
+        private KeyValueStore<String, MemoryScore> scores;
+        private KeyValueStore<String, String> alerts;
+        private KeyValueStore<String, RevisionSignal> signals;
+        private KeyValueStore<String, Double> baselines;
+        private CourseCatalogTopology.Lookup catalog;
+        private RiskScorer risk;
+
+        @Override
+        public void init(ProcessorContext<String, SpecificRecord> context) {
+            this.context = context;
+            this.scores = context.getStateStore(StoreNames.MEMORY_SCORES);
+            this.alerts = context.getStateStore(StoreNames.MEMORY_ALERTS);
+            this.signals = context.getStateStore(StoreNames.REVISION_SIGNALS);
+            this.baselines = context.getStateStore(StoreNames.MEMORY_BASELINES);
+            this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
+            this.risk = new RiskScorer(settings, fsrs, context.getStateStore(StoreNames.AT_RISK), alerts,
+                    this::memoriesOf, (key, row, time) -> context.forward(new Record<>(key, row, time)));
+            context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
+        }
+
+        @Override
+        public void process(Record<String, SpecificRecord> record) {
+            clock.observe(record.timestamp(), context.currentSystemTimeMs());
+            final Activity activity = Activity.of(record.value(), catalog);
+            if (activity == null) {
+                return;
+            }
+            final long time = activity.at().toEpochMilli();
+            switch (activity.kind()) {
+                case DIAGNOSTIC_QUIZ -> {
+                    if (activity.domain() != null && activity.score() != null) {
+                        baselines.put(Keys.of(activity.userId(), activity.domain()), activity.score());
+                    }
+                }
+                case MODULE_COMPLETED -> {
+                    if (activity.moduleId() != null
+                            && scores.get(scoreKey(activity.userId(), activity.moduleId())) == null) {
+                        review(activity, Grade.GOOD, null, time);
+                    }
+                }
+                case MODULE_QUIZ -> {
+                    if (activity.moduleId() != null && activity.score() != null) {
+                        review(activity, settings.grades().grade(activity.score()), activity.score(), time);
+                    }
+                }
+                default -> {
+                    // Other events say nothing about memory; they may still be course activity.
+                }
+            }
+            if (activity.courseId() != null && activity.kind() != Activity.Kind.ENROLLED) {
+                risk.activity(activity.userId(), activity.courseId(),
+                        activity.kind() == Activity.Kind.MODULE_QUIZ ? activity.score() : null, time);
+            }
+        }
+
+        private void review(Activity activity, Grade grade, Double score, long time) {
+            final String user = activity.userId();
+            final String module = activity.moduleId();
+            final String key = scoreKey(user, module);
+            final MemoryScore previous = scores.get(key);
+            final MemoryState state;
+            final long reviewedAt;
+            if (previous == null) {
+                final Double diagnostic = activity.domain() == null ? null
+                        : baselines.get(Keys.of(user, activity.domain()));
+                state = diagnostic == null ? fsrs.first(grade) : fsrs.first(grade, settings.grades().grade(diagnostic));
+                reviewedAt = time;
+            } else {
+                clearAlert(previous);
+                final long last = previous.getLastReviewedAt().toEpochMilli();
+                reviewedAt = Math.max(time, last);
+                state = fsrs.next(new MemoryState(previous.getStability(), previous.getDifficulty()),
+                        Math.max(0, Days.between(last, time)), grade);
+                answerSignals(previous, activity.at(), time);
+            }
+            final MemoryScore next = new MemoryScore();
+            next.setUserId(user);
+            next.setDomain(activity.domain() != null ? activity.domain() : previous != null ? previous.getDomain() : "");
+            next.setCourseId(activity.courseId() != null ? activity.courseId()
+                    : previous != null ? previous.getCourseId() : "");
+            next.setModuleId(module);
+            next.setStability(state.stability());
+            next.setDifficulty(state.difficulty());
+            next.setReps(previous == null ? 1 : previous.getReps() + 1);
+            next.setLapses(previous == null ? 0 : previous.getLapses() + (grade == Grade.AGAIN ? 1 : 0));
+            next.setLastScore(score != null ? score : previous != null ? previous.getLastScore() : null);
+            next.setLastReviewedAt(Instant.ofEpochMilli(reviewedAt));
+            next.setNextReviewAt(Instant.ofEpochMilli(reviewedAt + days(fsrs.interval(state.stability(),
+                    settings.desiredRetention()))));
+            next.setDecayFactor(fsrs.weights()[20]);
+            next.setAlertedUrgency(MemoryUrgency.LOW);
+            next.setOpenSignals(new ArrayList<>());
+            score(next, time);
+            save(key, next, time);
+            scheduleAlert(next);
+        }
+
+        /** Scores a memory as of {@code now}. */
+        private void score(MemoryScore memory, long now) {
+            final double r = retrievability(memory, now);
+            memory.setRetrievability(r);
+            memory.setCurrentScore(100 * r);
+            memory.setForgettingScore(100 * (1 - r));
+            memory.setRevisionUrgency(urgency(r));
+            memory.setComputedAt(Instant.ofEpochMilli(now));
+        }
+
+        private double retrievability(MemoryScore memory, long now) {
+            return fsrs.retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
+                    memory.getStability());
+        }
+
+        private MemoryUrgency urgency(double r) {
+            return r < settings.highBelow() ? MemoryUrgency.HIGH
+                    : r < settings.mediumBelow() ? MemoryUrgency.MEDIUM : MemoryUrgency.LOW;
+        }
+
+        /** When the memory crosses into the urgency after the one already announced; -1 if none is left. */
+        private long nextAlertAt(MemoryScore memory) {
+            final double threshold = switch (memory.getAlertedUrgency()) {
+                case LOW -> settings.mediumBelow();
+                case MEDIUM -> settings.highBelow();
+                case HIGH -> Double.NaN;
+            };
+            if (Double.isNaN(threshold)) {
+                return -1;
+            }
+            return memory.getLastReviewedAt().toEpochMilli() + days(fsrs.interval(memory.getStability(), threshold));
+        }
+
+        private void scheduleAlert(MemoryScore memory) {
+            final long at = nextAlertAt(memory);
+            if (at >= 0) {
+                alerts.put(Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId()), "");
+            }
+        }
+
+        private void clearAlert(MemoryScore memory) {
+            final long at = nextAlertAt(memory);
+            if (at >= 0) {
+                alerts.delete(Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId()));
+            }
+        }
+
+        private void answerSignals(MemoryScore previous, Instant reviewedAt, long time) {
+            for (final Instant scheduledAt : previous.getOpenSignals()) {
+                final String key = signalKey(previous.getUserId(), previous.getModuleId(), scheduledAt.toEpochMilli());
+                final RevisionSignal signal = signals.get(key);
+                if (signal != null && signal.getReviewedAt() == null) {
+                    signal.setReviewedAt(reviewedAt);
+                    signals.put(key, signal);
+                    context.forward(new Record<>(key, signal, time));
+                }
+            }
+        }
+
+        private void fireDue(long wallNow) {
+            final long now = clock.now(wallNow);
+            if (now == EffectiveClock.UNKNOWN) {
+                // Nothing processed since start: the wall clock alone would fire every alert of an old replay.
+                return;
+            }
+            for (final KeyValue<String, String> due : StoreScans.list(alerts.range("", Keys.of(Keys.time(now + 1))))) {
+                alerts.delete(due.key);
+                final String[] parts = Keys.split(due.key);
+                if (MEMORY_ALERT.equals(parts[1])) {
+                    cross(parts[2], parts[3], now);
+                } else if (RISK_CHECK.equals(parts[1])) {
+                    risk.recheck(parts[2], parts[3], now);
+                }
+            }
+        }
+
+        /** A memory's recall fell below an urgency threshold: announce it once. */
+        private void cross(String user, String module, long now) {
+            final String key = scoreKey(user, module);
+            final MemoryScore memory = scores.get(key);
+            if (memory == null) {
+                return;
+            }
+            final long crossedAt = nextAlertAt(memory);
+            if (crossedAt < 0 || crossedAt > now) {
+                // A stale index entry (the memory was reviewed since): its current alert is indexed separately.
+                return;
+            }
+            score(memory, now);
+            final MemoryUrgency urgency = memory.getRevisionUrgency().ordinal() > memory.getAlertedUrgency().ordinal()
+                    ? memory.getRevisionUrgency() : MemoryUrgency.values()[memory.getAlertedUrgency().ordinal() + 1];
+            memory.setAlertedUrgency(urgency);
+            final RevisionSignal signal = new RevisionSignal(user, memory.getDomain(), module, urgency,
+                    Instant.ofEpochMilli(crossedAt), null, Instant.ofEpochMilli(now));
+            final String signalKey = signalKey(user, module, crossedAt);
+            signals.put(signalKey, signal);
+            final List<Instant> open = new ArrayList<>(memory.getOpenSignals());
+            open.add(Instant.ofEpochMilli(crossedAt));
+            memory.setOpenSignals(open);
+            save(key, memory, now);
+            scheduleAlert(memory);
+            context.forward(new Record<>(signalKey, signal, now));
+            context.forward(new Record<>(user, recommendation(memory, urgency, crossedAt, now), now));
+            if (!memory.getCourseId().isEmpty()) {
+                risk.recheck(user, memory.getCourseId(), now);
+            }
+        }
+
+        private RevisionRecommendation recommendation(MemoryScore memory, MemoryUrgency urgency, long crossedAt,
+                                                      long now) {
+            // The id is derived from what the recommendation is about, so a replay produces the same
+            // ids and consumers can drop duplicates.
+            final UUID id = UUID.nameUUIDFromBytes(Keys.of("revision", memory.getUserId(), memory.getModuleId(),
+                    Long.toString(memory.getLastReviewedAt().toEpochMilli()), urgency.name())
+                    .getBytes(StandardCharsets.UTF_8));
+            return RevisionRecommendation.newBuilder()
+                    .setEventId(id)
+                    .setUserId(memory.getUserId())
+                    .setOccurredAt(Instant.ofEpochMilli(Math.max(crossedAt, now)))
+                    .setDomain(memory.getDomain())
+                    .setModule(memory.getModuleId())
+                    .setUrgency(Urgency.valueOf(urgency.name()))
+                    .setRetrievability(memory.getRetrievability())
+                    .setForgettingScore(memory.getForgettingScore())
+                    .setStability(memory.getStability())
+                    .setDifficulty(memory.getDifficulty())
+                    .setLastReviewedAt(memory.getLastReviewedAt())
+                    .setNextReviewAt(memory.getNextReviewAt())
+                    .build();
+        }
+
+        private void save(String key, MemoryScore memory, long time) {
+            scores.put(key, memory);
+            context.forward(new Record<>(key, memory, time));
+        }
+
+        /** The learner's memories of a course's modules. */
+        private List<MemoryScore> memoriesOf(String user, String courseId) {
+            final List<MemoryScore> memories = new ArrayList<>();
+            for (final KeyValue<String, MemoryScore> row : StoreScans.list(
+                    scores.prefixScan(Keys.prefix(user), new StringSerializer()))) {
+                if (courseId.equals(row.value.getCourseId())) {
+                    memories.add(row.value);
+                }
+            }
+            return memories;
+        }
+    }
+
+    static long days(double days) {
+        return Math.round(Math.min(days, 36500.0) * 86_400_000.0);
+    }
+}

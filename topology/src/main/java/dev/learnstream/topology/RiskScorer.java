@@ -1,0 +1,173 @@
+package dev.learnstream.topology;
+
+import dev.learnstream.memory.Days;
+import dev.learnstream.memory.Fsrs6;
+import dev.learnstream.results.AtRiskLearner;
+import dev.learnstream.results.MemoryScore;
+import dev.learnstream.results.RiskFactor;
+import dev.learnstream.results.RiskFactorKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The at-risk score of a learner in a course ({@link MemorySettings.RiskRules}), kept current in
+ * {@value StoreNames#AT_RISK} and forwarded when it crosses the threshold either way. Re-evaluated
+ * on the learner's activity in the course, on urgency crossings of its modules, and at the time
+ * inactivity alone would carry it over the threshold (indexed in {@value StoreNames#MEMORY_ALERTS}).
+ */
+final class RiskScorer {
+
+    /** How many recent quiz scores are kept to see a trend. */
+    static final int RECENT_SCORES = 6;
+
+    interface Emitter {
+        void emit(String key, AtRiskLearner row, long time);
+    }
+
+    private final MemorySettings.RiskRules rules;
+    private final Fsrs6 fsrs;
+    private final double mediumBelow;
+    private final double highBelow;
+    private final KeyValueStore<String, AtRiskLearner> store;
+    private final KeyValueStore<String, String> alerts;
+    private final BiFunction<String, String, List<MemoryScore>> memories;
+    private final Emitter emitter;
+
+    RiskScorer(MemorySettings settings, Fsrs6 fsrs, KeyValueStore<String, AtRiskLearner> store,
+               KeyValueStore<String, String> alerts, BiFunction<String, String, List<MemoryScore>> memories,
+               Emitter emitter) {
+        this.rules = settings.risk();
+        this.fsrs = fsrs;
+        this.mediumBelow = settings.mediumBelow();
+        this.highBelow = settings.highBelow();
+        this.store = store;
+        this.alerts = alerts;
+        this.memories = memories;
+        this.emitter = emitter;
+    }
+
+    static String key(String user, String courseId) {
+        return Keys.of(user, courseId);
+    }
+
+    /** Activity of the learner in the course, with its module quiz score if it was one. */
+    void activity(String user, String courseId, Double quizScore, long time) {
+        final AtRiskLearner row = rowOrNew(user, courseId);
+        if (row.getLastActivityAt() == null || row.getLastActivityAt().toEpochMilli() < time) {
+            row.setLastActivityAt(Instant.ofEpochMilli(time));
+        }
+        if (quizScore != null) {
+            final List<Double> recent = new ArrayList<>(row.getRecentScores());
+            recent.add(quizScore);
+            while (recent.size() > RECENT_SCORES) {
+                recent.remove(0);
+            }
+            row.setRecentScores(recent);
+        }
+        evaluate(row, time);
+    }
+
+    void recheck(String user, String courseId, long now) {
+        final AtRiskLearner row = store.get(key(user, courseId));
+        if (row != null) {
+            evaluate(row, now);
+        }
+    }
+
+    private AtRiskLearner rowOrNew(String user, String courseId) {
+        final AtRiskLearner row = store.get(key(user, courseId));
+        return row != null ? row : new AtRiskLearner(user, courseId, 0.0, false, new ArrayList<>(), null,
+                new ArrayList<>(), null, Instant.EPOCH);
+    }
+
+    private void evaluate(AtRiskLearner row, long now) {
+        final boolean wasAtRisk = row.getAtRisk();
+        final String key = key(row.getUserId(), row.getCourseId());
+        if (row.getNextCheckAt() != null) {
+            alerts.delete(checkKey(row.getNextCheckAt().toEpochMilli(), row));
+            row.setNextCheckAt(null);
+        }
+        final List<RiskFactor> factors = new ArrayList<>();
+        final double inactiveDays = row.getLastActivityAt() == null ? 0
+                : Days.fractional(row.getLastActivityAt().toEpochMilli(), now);
+        final double inactivity = inactivityPoints(inactiveDays);
+        factors.add(new RiskFactor(RiskFactorKind.INACTIVITY, inactiveDays, inactivity,
+                String.format(Locale.ROOT, "%.1f days without activity in the course", inactiveDays)));
+
+        final double drop = scoreDrop(row.getRecentScores());
+        factors.add(new RiskFactor(RiskFactorKind.FALLING_SCORES, drop, rules.scoresWeight() * Math.min(1, drop / 20),
+                String.format(Locale.ROOT, "recent quiz average %.1f points below the earlier one", drop)));
+
+        double fading = 0;
+        int missed = 0;
+        final List<MemoryScore> modules = memories.apply(row.getUserId(), row.getCourseId());
+        for (final MemoryScore memory : modules) {
+            final double r = fsrs.retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
+                    memory.getStability());
+            fading += r < highBelow ? 1 : r < mediumBelow ? 0.5 : 0;
+            for (final Instant scheduledAt : memory.getOpenSignals()) {
+                if (now - scheduledAt.toEpochMilli() > rules.revisionGrace().toMillis()) {
+                    missed++;
+                }
+            }
+        }
+        final double fadingShare = modules.isEmpty() ? 0 : fading / modules.size();
+        factors.add(new RiskFactor(RiskFactorKind.FADING_MEMORIES, fadingShare, rules.memoryWeight() * fadingShare,
+                String.format(Locale.ROOT, "%.0f%% of studied modules fading (high counts full, medium half)",
+                        100 * fadingShare)));
+        factors.add(new RiskFactor(RiskFactorKind.MISSED_REVISIONS, (double) missed,
+                rules.revisionsWeight() * Math.min(1, missed / 3.0),
+                missed + " revision signal(s) unanswered for more than " + rules.revisionGrace().toDays() + " days"));
+
+        factors.sort(Comparator.comparingDouble(RiskFactor::getContribution).reversed());
+        final double score = Math.min(100, factors.stream().mapToDouble(RiskFactor::getContribution).sum());
+        row.setFactors(factors);
+        row.setRiskScore(score);
+        row.setAtRisk(score >= rules.threshold());
+        row.setComputedAt(Instant.ofEpochMilli(now));
+        if (!row.getAtRisk() && row.getLastActivityAt() != null) {
+            scheduleCheck(row, score - inactivity);
+        }
+        store.put(key, row);
+        if (row.getAtRisk() != wasAtRisk) {
+            emitter.emit(key, row, now);
+        }
+    }
+
+    /** Indexes the time at which inactivity alone would carry the score to the threshold, if it can. */
+    private void scheduleCheck(AtRiskLearner row, double otherPoints) {
+        final double needed = rules.threshold() - otherPoints;
+        if (needed <= 0 || needed > rules.inactivityWeight()) {
+            return;
+        }
+        final double days = needed / rules.inactivityWeight() * (rules.inactiveFor().toMillis() / 86_400_000.0);
+        final long at = row.getLastActivityAt().toEpochMilli() + MemoryProcessor.days(days) + 1;
+        row.setNextCheckAt(Instant.ofEpochMilli(at));
+        alerts.put(checkKey(at, row), "");
+    }
+
+    private static String checkKey(long at, AtRiskLearner row) {
+        return Keys.of(Keys.time(at), MemoryProcessor.RISK_CHECK, row.getUserId(), row.getCourseId());
+    }
+
+    private double inactivityPoints(double days) {
+        return rules.inactivityWeight() * Math.min(1, days / (rules.inactiveFor().toMillis() / 86_400_000.0));
+    }
+
+    /** Earlier half's average minus the later half's, with at least three scores; 0 if rising. */
+    static double scoreDrop(List<Double> recent) {
+        if (recent.size() < 3) {
+            return 0;
+        }
+        final int half = recent.size() / 2;
+        final double earlier = recent.subList(0, half).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        final double later = recent.subList(half, recent.size()).stream().mapToDouble(Double::doubleValue).average()
+                .orElse(0);
+        return Math.max(0, earlier - later);
+    }
+}
