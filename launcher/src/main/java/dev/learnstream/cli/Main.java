@@ -1,5 +1,6 @@
 package dev.learnstream.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,14 @@ public final class Main {
                          the last line is ratio=<topology/pass-through>. Options: --events N
                          (2000000), --learners N (10000), --partitions N (2), --threads N (1),
                          --commit-interval MS (1000), and the stack options.
+              memory-replay
+                         FSRS-6 (default weights) over CSV lines key,day,grade on stdin (day: integer
+                         day index, grade 1-4); writes key,day,grade,retrievability_before,stability,
+                         difficulty to stdout (retrievability_before empty for a key's first review).
+              evaluate   --log FILE [--json] [--models fsrs-6,fsrs-6-online,seed-rule]
+                         Replays a review log (card_id,review_rating,review_time,...) in time order;
+                         prints log loss, RMSE over 20 bins and AUC of predicted recall for each model,
+                         same-day reviews left out.
               help       Show this text.
 
             Stack options (dev, simulate):
@@ -55,6 +64,10 @@ public final class Main {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
             err.print(USAGE);
             return 2;
@@ -65,6 +78,8 @@ public final class Main {
                 case "dev" -> DevCommand.run(rest, out);
                 case "simulate" -> SimulateCommand.run(rest, out);
                 case "bench" -> BenchCommand.run(rest, out);
+                case "memory-replay" -> MemoryReplayCommand.run(rest, in, out);
+                case "evaluate" -> EvaluateCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

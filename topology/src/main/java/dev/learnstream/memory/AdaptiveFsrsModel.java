@@ -37,7 +37,7 @@ public final class AdaptiveFsrsModel implements RecallModel {
     }
 
     public static AdaptiveFsrsModel withDefaults() {
-        return new AdaptiveFsrsModel(new WeightFitter(40, 0.01, 0.05), 100, 0.10);
+        return new AdaptiveFsrsModel(new WeightFitter(20, 0.02, 0.1), 100, 0.10);
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class AdaptiveFsrsModel implements RecallModel {
         history.add(review);
         current.observe(review);
         if (scored >= minimumScored && scored >= scoredAtLastFit * (1 + growth) && scored > scoredAtLastFit) {
-            weights = fitter.fit(history, weights, Fsrs6.DEFAULT_WEIGHTS);
+            weights = fitter.fit(new WeightFitter.Series(history), weights, Fsrs6.DEFAULT_WEIGHTS);
             scoredAtLastFit = scored;
             fits++;
             current = new FsrsRecallModel("", new Fsrs6(weights));

@@ -1,0 +1,93 @@
+package dev.learnstream.cli;
+
+import dev.learnstream.memory.AdaptiveFsrsModel;
+import dev.learnstream.memory.Evaluation;
+import dev.learnstream.memory.Fsrs6;
+import dev.learnstream.memory.FsrsRecallModel;
+import dev.learnstream.memory.RecallModel;
+import dev.learnstream.memory.Review;
+import dev.learnstream.memory.ReviewLog;
+import dev.learnstream.memory.SeedRuleModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code evaluate --log FILE [--json] [--models a,b]}: replays a review log in time order through
+ * each model and prints log loss, RMSE over 20 bins and AUC of predicted recall against the
+ * outcome (rating above Again), same-day reviews left out (see {@link Evaluation}).
+ */
+final class EvaluateCommand {
+
+    static final List<String> MODELS = List.of("fsrs-6", "fsrs-6-online", "seed-rule");
+
+    private EvaluateCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        final Options options = Options.parse("evaluate", args, Set.of("log", "models"), Set.of("json"));
+        if (!options.has("log")) {
+            throw new UsageException("evaluate: --log FILE is required (CSV card_id,review_rating,review_time,...)");
+        }
+        final Path log = Path.of(options.string("log", ""));
+        if (!Files.isReadable(log)) {
+            throw new UsageException("evaluate: --log " + log + " is not a readable file");
+        }
+        final List<String> names = List.of(options.string("models", String.join(",", MODELS)).split(","));
+        final List<Supplier<RecallModel>> models = new ArrayList<>();
+        for (final String name : names) {
+            models.add(switch (name.trim()) {
+                case "fsrs-6" -> () -> new FsrsRecallModel("fsrs-6", Fsrs6.defaults());
+                case "fsrs-6-online" -> AdaptiveFsrsModel::withDefaults;
+                case "seed-rule" -> SeedRuleModel::new;
+                default -> throw new UsageException("evaluate: --models: unknown model '" + name.trim() + "' (known: "
+                        + String.join(", ", MODELS) + ")");
+            });
+        }
+        final List<Review> reviews;
+        try {
+            reviews = ReviewLog.read(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+        final List<Evaluation.Result> results = new ArrayList<>();
+        for (final Supplier<RecallModel> model : models) {
+            results.add(Evaluation.run(reviews, model.get()));
+        }
+        if (options.has("json")) {
+            out.println(json(results));
+        } else {
+            out.printf(Locale.ROOT, "%d reviews; scored: reviews on a later day than the card's previous one%n",
+                    reviews.size());
+            out.printf(Locale.ROOT, "%-16s %9s %9s %7s %11s%n", "model", "log_loss", "rmse_bins", "auc", "predictions");
+            for (final Evaluation.Result result : results) {
+                out.printf(Locale.ROOT, "%-16s %9.4f %9.4f %7.4f %11d%n", result.model(), result.logLoss(),
+                        result.rmseBins(), result.auc(), result.predictions());
+            }
+        }
+        return 0;
+    }
+
+    static String json(List<Evaluation.Result> results) {
+        final StringBuilder json = new StringBuilder("{\"models\":[");
+        for (int i = 0; i < results.size(); i++) {
+            final Evaluation.Result result = results.get(i);
+            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"name\":\"%s\",\"log_loss\":%s,\"rmse_bins\":%s,\"auc\":%s,\"predictions\":%d}",
+                    result.model(), number(result.logLoss()), number(result.rmseBins()), number(result.auc()),
+                    result.predictions()));
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? Double.toString(value) : "null";
+    }
+}
