@@ -30,6 +30,10 @@ public final class Main {
                          Replays a review log (card_id,review_rating,review_time,...) in time order;
                          prints log loss, RMSE over 20 bins and AUC of predicted recall for each model,
                          same-day reviews left out.
+              memory-bench
+                         Cost of the memory model's punctuation against the number of stored
+                         memories (in-process, real stores): --states 10000,1000000 (sizes),
+                         --due 100 (due per punctuation), --punctuations 50. Last line: ratio=.
               help       Show this text.
 
             Stack options (dev, simulate):
@@ -80,6 +84,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(rest, out);
                 case "memory-replay" -> MemoryReplayCommand.run(rest, in, out);
                 case "evaluate" -> EvaluateCommand.run(rest, out);
+                case "memory-bench" -> MemoryBenchCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;
