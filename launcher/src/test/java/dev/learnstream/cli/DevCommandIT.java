@@ -24,7 +24,7 @@ class DevCommandIT {
     void devStartsTheStackShowsEventsFlowingAndStopsEverything() {
         final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int code = Main.run(List.of("dev", "--duration", "40s", "--rate", "300", "--bad-fraction", "0.05"),
+        final int code = Main.run(List.of("dev", "--duration", "60s", "--rate", "300", "--bad-fraction", "0.05"),
                 new PrintStream(buffer, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         final String out = buffer.toString(StandardCharsets.UTF_8);
 
@@ -37,8 +37,10 @@ class DevCommandIT {
             lastQuizCount = Long.parseLong(matcher.group(1));
         }
         assertThat(lastQuizCount).as(out).isGreaterThan(100);
-        // The topology runs too: analytics and DLQ counts flow to their result topics.
+        // The topology runs too: analytics, memory scores and DLQ counts flow to their result topics
+        // (a minute, so that a loaded machine still gets past the simulator's back-fill).
         assertThat(out).containsPattern("learnstream\\.quiz-analytics\\s+[1-9]\\d*")
+                .containsPattern("learnstream\\.memory-scores\\s+[1-9]\\d*")
                 .containsPattern("learnstream\\.dlq-counts\\s+[1-9]\\d*");
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> !c.endsWith("/sh")).orElse(true)).toList()).isEmpty();

@@ -33,7 +33,8 @@ public final class FsrsRecallModel implements RecallModel {
     @Override
     public void observe(Review review) {
         final Card card = cards.get(review.key());
-        final MemoryState next = card == null ? fsrs.first(review.grade())
+        final MemoryState next = card == null
+                ? review.baseline() == null ? fsrs.first(review.grade()) : fsrs.first(review.grade(), review.baseline())
                 : fsrs.next(card.state(), Days.between(card.lastAt(), review.at()), review.grade());
         cards.put(review.key(), new Card(next, review.at()));
     }

@@ -42,6 +42,7 @@ public final class WeightFitter {
         final int[] item;
         final long[] day;
         final int[] grade;
+        final int[] baseline;
         final int items;
 
         public Series(List<Review> history) {
@@ -49,11 +50,13 @@ public final class WeightFitter {
             item = new int[history.size()];
             day = new long[history.size()];
             grade = new int[history.size()];
+            baseline = new int[history.size()];
             for (int i = 0; i < history.size(); i++) {
                 final Review review = history.get(i);
                 item[i] = index.computeIfAbsent(review.key(), k -> index.size());
                 day[i] = Days.epochDay(review.at());
                 grade[i] = review.grade().value();
+                baseline[i] = review.baseline() == null ? 0 : review.baseline().value();
             }
             items = index.size();
         }
@@ -113,7 +116,7 @@ public final class WeightFitter {
             final Grade grade = Grade.of(history.grade[i]);
             final MemoryState next;
             if (stability[item] == 0) {
-                next = fsrs.first(grade);
+                next = history.baseline[i] == 0 ? fsrs.first(grade) : fsrs.first(grade, Grade.of(history.baseline[i]));
             } else {
                 final long elapsed = history.day[i] - lastDay[item];
                 if (elapsed > 0) {

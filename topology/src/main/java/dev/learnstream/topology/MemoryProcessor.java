@@ -6,6 +6,9 @@ import dev.learnstream.memory.Days;
 import dev.learnstream.memory.Fsrs6;
 import dev.learnstream.memory.Grade;
 import dev.learnstream.memory.MemoryState;
+import dev.learnstream.memory.Review;
+import dev.learnstream.memory.WeightFitter;
+import dev.learnstream.results.LearnerWeights;
 import dev.learnstream.results.AtRiskLearner;
 import dev.learnstream.results.MemoryScore;
 import dev.learnstream.results.MemoryUrgency;
@@ -14,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +58,10 @@ import org.apache.kafka.streams.state.Stores;
  * touches only what is due, however many memories are stored. Each crossing emits one
  * RevisionRecommendation, one RevisionSignal and the updated MemoryScore; the next review answers
  * the open signals (reviewedAt).
+ *
+ * <p>Each learner's reviews are kept ({@value StoreNames#MEMORY_HISTORY}) and, with enough of them,
+ * the learner's own FSRS-6 weights are fitted online ({@value StoreNames#LEARNER_WEIGHTS},
+ * {@link MemorySettings.Personalization}); every memory of the learner is then re-derived with them.
  *
  * <p>The same index schedules at-risk re-checks (see {@link RiskScorer}): inactivity grows without
  * events, so the time at which it alone would cross the threshold is indexed too.
@@ -95,7 +104,11 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_BASELINES), Serdes.String(),
                         Serdes.Double()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.AT_RISK), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, AtRiskLearner.class)).withCachingEnabled());
+                        AvroSerdes.avro(serdeConfig, AtRiskLearner.class)).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_HISTORY), Serdes.String(),
+                        Serdes.Integer()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNER_WEIGHTS), Serdes.String(),
+                        AvroSerdes.avro(serdeConfig, LearnerWeights.class)).withCachingEnabled());
     }
 
     @Override
@@ -104,13 +117,17 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
     }
 
     private final class Worker implements Processor<String, SpecificRecord, String, SpecificRecord> {
-        private final Fsrs6 fsrs = settings.fsrs();
+        private final MemorySettings.Personalization personal = settings.personal();
+        private final WeightFitter fitter = new WeightFitter(personal.iterations(), personal.learningRate(),
+                personal.prior());
         private final EffectiveClock clock = new EffectiveClock();
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, MemoryScore> scores;
         private KeyValueStore<String, String> alerts;
         private KeyValueStore<String, RevisionSignal> signals;
         private KeyValueStore<String, Double> baselines;
+        private KeyValueStore<String, Integer> history;
+        private KeyValueStore<String, LearnerWeights> learnerWeights;
         private CourseCatalogTopology.Lookup catalog;
         private RiskScorer risk;
 
@@ -121,8 +138,10 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             this.alerts = context.getStateStore(StoreNames.MEMORY_ALERTS);
             this.signals = context.getStateStore(StoreNames.REVISION_SIGNALS);
             this.baselines = context.getStateStore(StoreNames.MEMORY_BASELINES);
+            this.history = context.getStateStore(StoreNames.MEMORY_HISTORY);
+            this.learnerWeights = context.getStateStore(StoreNames.LEARNER_WEIGHTS);
             this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
-            this.risk = new RiskScorer(settings, fsrs, context.getStateStore(StoreNames.AT_RISK), alerts,
+            this.risk = new RiskScorer(settings, this::fsrsOf, context.getStateStore(StoreNames.AT_RISK), alerts,
                     this::memoriesOf, (key, row, time) -> context.forward(new Record<>(key, row, time)));
             context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
         }
@@ -167,19 +186,24 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             final String module = activity.moduleId();
             final String key = scoreKey(user, module);
             final MemoryScore previous = scores.get(key);
+            final Fsrs6 fsrs = fsrsOf(user);
             final MemoryState state;
             final long reviewedAt;
+            Grade baseline = null;
+            boolean scored = false;
             if (previous == null) {
                 final Double diagnostic = activity.domain() == null ? null
                         : baselines.get(Keys.of(user, activity.domain()));
-                state = diagnostic == null ? fsrs.first(grade) : fsrs.first(grade, settings.grades().grade(diagnostic));
+                baseline = diagnostic == null ? null : settings.grades().grade(diagnostic);
+                state = baseline == null ? fsrs.first(grade) : fsrs.first(grade, baseline);
                 reviewedAt = time;
             } else {
                 clearAlert(previous);
                 final long last = previous.getLastReviewedAt().toEpochMilli();
                 reviewedAt = Math.max(time, last);
-                state = fsrs.next(new MemoryState(previous.getStability(), previous.getDifficulty()),
-                        Math.max(0, Days.between(last, time)), grade);
+                final long elapsed = Math.max(0, Days.between(last, time));
+                scored = elapsed > 0;
+                state = fsrs.next(new MemoryState(previous.getStability(), previous.getDifficulty()), elapsed, grade);
                 answerSignals(previous, activity.at(), time);
             }
             final MemoryScore next = new MemoryScore();
@@ -196,12 +220,102 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             next.setLastReviewedAt(Instant.ofEpochMilli(reviewedAt));
             next.setNextReviewAt(Instant.ofEpochMilli(reviewedAt + days(fsrs.interval(state.stability(),
                     settings.desiredRetention()))));
-            next.setDecayFactor(fsrs.weights()[20]);
+            next.setDecayFactor(fsrs.weights()[Fsrs6.WEIGHT_COUNT - 1]);
             next.setAlertedUrgency(MemoryUrgency.LOW);
             next.setOpenSignals(new ArrayList<>());
             score(next, time);
             save(key, next, time);
             scheduleAlert(next);
+            learn(user, module, reviewedAt, grade, baseline, scored, time);
+        }
+
+        /** The learner's FSRS-6: own weights once fitted, the configured ones before. */
+        private Fsrs6 fsrsOf(String user) {
+            final LearnerWeights own = personal.enabled() ? learnerWeights.get(user) : null;
+            if (own == null || own.getWeights().isEmpty()) {
+                return settings.fsrs();
+            }
+            return new Fsrs6(own.getWeights().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        /** Records the review in the learner's history and refits the learner's weights when due. */
+        private void learn(String user, String module, long reviewedAt, Grade grade, Grade baseline, boolean scored,
+                           long time) {
+            if (!personal.enabled()) {
+                return;
+            }
+            history.put(Keys.of(user, Keys.time(reviewedAt), module),
+                    grade.value() + 10 * (baseline == null ? 0 : baseline.value()));
+            if (!scored) {
+                return;
+            }
+            LearnerWeights own = learnerWeights.get(user);
+            if (own == null) {
+                own = new LearnerWeights(new ArrayList<>(), 0, 0, 0, null);
+            }
+            own.setScored(own.getScored() + 1);
+            final boolean due = own.getScored() >= personal.minimumScored()
+                    && own.getScored() >= own.getScoredAtFit() * (1 + personal.growth());
+            if (!due) {
+                learnerWeights.put(user, own);
+                return;
+            }
+            final Fsrs6 before = fsrsOf(user);
+            final List<Review> reviews = reviewsOf(user);
+            final double[] fitted = fitter.fit(new WeightFitter.Series(reviews), before.weights(),
+                    settings.fsrs().weights());
+            final List<Double> weights = new ArrayList<>(fitted.length);
+            for (final double weight : fitted) {
+                weights.add(weight);
+            }
+            own.setWeights(weights);
+            own.setScoredAtFit(own.getScored());
+            own.setFits(own.getFits() + 1);
+            own.setFittedAt(Instant.ofEpochMilli(time));
+            learnerWeights.put(user, own);
+            rederive(user, reviews, before, new Fsrs6(fitted), time);
+        }
+
+        private List<Review> reviewsOf(String user) {
+            final List<Review> reviews = new ArrayList<>();
+            for (final KeyValue<String, Integer> row : StoreScans.list(
+                    history.prefixScan(Keys.prefix(user), new StringSerializer()))) {
+                final String[] parts = Keys.split(row.key);
+                final int baseline = row.value / 10;
+                reviews.add(new Review(parts[2], Long.parseLong(parts[1]), Grade.of(row.value % 10),
+                        baseline == 0 ? null : Grade.of(baseline)));
+            }
+            return reviews;
+        }
+
+        /** Replays the learner's reviews with new weights and updates every memory (and its alert). */
+        private void rederive(String user, List<Review> reviews, Fsrs6 before, Fsrs6 after, long time) {
+            final Map<String, MemoryState> states = new LinkedHashMap<>();
+            final Map<String, Long> lastAt = new HashMap<>();
+            for (final Review review : reviews) {
+                final MemoryState state = states.get(review.key());
+                states.put(review.key(), state == null
+                        ? review.baseline() == null ? after.first(review.grade()) : after.first(review.grade(),
+                                review.baseline())
+                        : after.next(state, Days.between(lastAt.get(review.key()), review.at()), review.grade()));
+                lastAt.put(review.key(), review.at());
+            }
+            for (final Map.Entry<String, MemoryState> entry : states.entrySet()) {
+                final String key = scoreKey(user, entry.getKey());
+                final MemoryScore memory = scores.get(key);
+                if (memory == null) {
+                    continue;
+                }
+                clearAlert(memory, before);
+                memory.setStability(entry.getValue().stability());
+                memory.setDifficulty(entry.getValue().difficulty());
+                memory.setNextReviewAt(Instant.ofEpochMilli(memory.getLastReviewedAt().toEpochMilli()
+                        + days(after.interval(entry.getValue().stability(), settings.desiredRetention()))));
+                memory.setDecayFactor(after.weights()[Fsrs6.WEIGHT_COUNT - 1]);
+                score(memory, time);
+                save(key, memory, time);
+                scheduleAlert(memory);
+            }
         }
 
         /** Scores a memory as of {@code now}. */
@@ -215,7 +329,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         }
 
         private double retrievability(MemoryScore memory, long now) {
-            return fsrs.retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
+            return fsrsOf(memory.getUserId()).retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
                     memory.getStability());
         }
 
@@ -226,6 +340,10 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
 
         /** When the memory crosses into the urgency after the one already announced; -1 if none is left. */
         private long nextAlertAt(MemoryScore memory) {
+            return nextAlertAt(memory, fsrsOf(memory.getUserId()));
+        }
+
+        private long nextAlertAt(MemoryScore memory, Fsrs6 fsrs) {
             final double threshold = switch (memory.getAlertedUrgency()) {
                 case LOW -> settings.mediumBelow();
                 case MEDIUM -> settings.highBelow();
@@ -245,7 +363,12 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         }
 
         private void clearAlert(MemoryScore memory) {
-            final long at = nextAlertAt(memory);
+            clearAlert(memory, fsrsOf(memory.getUserId()));
+        }
+
+        /** Removes the memory's pending alert, as scheduled with {@code fsrs}. */
+        private void clearAlert(MemoryScore memory, Fsrs6 fsrs) {
+            final long at = nextAlertAt(memory, fsrs);
             if (at >= 0) {
                 alerts.delete(Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId()));
             }

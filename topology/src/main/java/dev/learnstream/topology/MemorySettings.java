@@ -14,17 +14,46 @@ import java.time.Duration;
  * @param highBelow        urgency is HIGH when recall probability falls below this
  * @param struggle         struggle detection rules
  * @param risk             at-risk scoring rules
+ * @param personal         fitting each learner's own weights online
  */
 public record MemorySettings(Fsrs6 fsrs, GradeMapping grades, double desiredRetention, double mediumBelow,
-                             double highBelow, StruggleRules struggle, RiskRules risk) {
+                             double highBelow, StruggleRules struggle, RiskRules risk, Personalization personal) {
 
     public static final MemorySettings DEFAULTS = new MemorySettings(Fsrs6.defaults(), GradeMapping.DEFAULT, 0.9, 0.9,
-            0.7, StruggleRules.DEFAULTS, RiskRules.DEFAULTS);
+            0.7, StruggleRules.DEFAULTS, RiskRules.DEFAULTS, Personalization.DEFAULTS);
+
+    /**
+     * Per-learner FSRS-6 weights, fitted online from the learner's own past reviews (never later
+     * ones): once the learner has {@code minimumScored} reviews on a later day than the module's
+     * previous review, and again each time that count has grown by {@code growth}, the weights
+     * are refitted ({@link dev.learnstream.memory.WeightFitter}: {@code iterations} Adam steps,
+     * pulled towards the defaults by {@code prior}) and every memory of the learner is re-derived
+     * with them. Same settings as {@code evaluate}'s fsrs-6-online model.
+     */
+    public record Personalization(boolean enabled, int minimumScored, double growth, int iterations,
+                                  double learningRate, double prior) {
+
+        public static final Personalization DEFAULTS = new Personalization(true, 100, 0.10, 20, 0.02, 0.1);
+
+        public Personalization {
+            if (minimumScored < 1 || !(growth > 0) || iterations < 1 || !(learningRate > 0) || prior < 0) {
+                throw new IllegalArgumentException("Personalization needs minimumScored >= 1, growth > 0, iterations >= 1,"
+                        + " learningRate > 0 and prior >= 0");
+            }
+        }
+    }
+
+    public MemorySettings withPersonalization(Personalization value) {
+        return new MemorySettings(fsrs, grades, desiredRetention, mediumBelow, highBelow, struggle, risk, value);
+    }
 
     public MemorySettings {
         if (!(0 < highBelow && highBelow < mediumBelow && mediumBelow < 1)) {
             throw new IllegalArgumentException("Urgency thresholds must satisfy 0 < high < medium < 1, got high="
                     + highBelow + " medium=" + mediumBelow);
+        }
+        if (personal == null || struggle == null || risk == null || grades == null || fsrs == null) {
+            throw new IllegalArgumentException("Every part of the memory settings is required");
         }
         if (!(0 < desiredRetention && desiredRetention < 1)) {
             throw new IllegalArgumentException("Desired retention must be between 0 and 1, got " + desiredRetention);

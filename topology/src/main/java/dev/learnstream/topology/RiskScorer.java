@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -30,7 +31,7 @@ final class RiskScorer {
     }
 
     private final MemorySettings.RiskRules rules;
-    private final Fsrs6 fsrs;
+    private final Function<String, Fsrs6> fsrs;
     private final double mediumBelow;
     private final double highBelow;
     private final KeyValueStore<String, AtRiskLearner> store;
@@ -38,7 +39,7 @@ final class RiskScorer {
     private final BiFunction<String, String, List<MemoryScore>> memories;
     private final Emitter emitter;
 
-    RiskScorer(MemorySettings settings, Fsrs6 fsrs, KeyValueStore<String, AtRiskLearner> store,
+    RiskScorer(MemorySettings settings, Function<String, Fsrs6> fsrs, KeyValueStore<String, AtRiskLearner> store,
                KeyValueStore<String, String> alerts, BiFunction<String, String, List<MemoryScore>> memories,
                Emitter emitter) {
         this.rules = settings.risk();
@@ -106,8 +107,9 @@ final class RiskScorer {
         double fading = 0;
         int missed = 0;
         final List<MemoryScore> modules = memories.apply(row.getUserId(), row.getCourseId());
+        final Fsrs6 learnerFsrs = modules.isEmpty() ? null : fsrs.apply(row.getUserId());
         for (final MemoryScore memory : modules) {
-            final double r = fsrs.retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
+            final double r = learnerFsrs.retrievability(Days.fractional(memory.getLastReviewedAt().toEpochMilli(), now),
                     memory.getStability());
             fading += r < highBelow ? 1 : r < mediumBelow ? 0.5 : 0;
             for (final Instant scheduledAt : memory.getOpenSignals()) {

@@ -29,6 +29,10 @@ public final class StoreNames {
     /** Diagnostic score per user␟domain: the baseline difficulty of the domain's modules. */
     public static final String MEMORY_BASELINES = "memory-baselines";
     public static final String AT_RISK = "at-risk-learners";
+    /** A learner's reviews, user␟time␟module → grade (+ 10 × baseline grade on a first study), for fitting. */
+    public static final String MEMORY_HISTORY = "memory-review-history";
+    /** A learner's own FSRS-6 weights (LearnerWeights), keyed by userId. */
+    public static final String LEARNER_WEIGHTS = "memory-learner-weights";
     public static final String STRUGGLE_SIGNALS = "struggle-signals";
 
     private StoreNames() {

@@ -42,10 +42,14 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(String scope, Duration dropAfter) {
+        this(scope, dropAfter, MemorySettings.DEFAULTS);
+    }
+
+    TopologyFixture(String scope, Duration dropAfter, MemorySettings memory) {
         this.scope = scope;
         this.serdeConfig = EventSerdes.config("mock://" + scope, Map.of());
         this.settings = new TopologySettings(names, serdeConfig, TopologySettings.DEFAULT_DEDUP_HORIZON, dropAfter,
-                Duration.ofSeconds(30), TopologySettings.DEFAULT_MAX_FUTURE_SKEW);
+                Duration.ofSeconds(30), TopologySettings.DEFAULT_MAX_FUTURE_SKEW, memory);
         final Properties props = StreamsSettings.properties("learnstream-test", "dummy:1234", settings, Map.of(
                 "state.dir", System.getProperty("java.io.tmpdir") + "/learnstream-ttd-" + scope + "-" + System.nanoTime()));
         this.driver = new TopologyTestDriver(LearnStreamTopology.build(settings), props, WALL_START);
