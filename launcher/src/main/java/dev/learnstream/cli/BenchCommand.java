@@ -9,6 +9,7 @@ import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
 import java.io.PrintStream;
@@ -55,8 +56,9 @@ final class BenchCommand {
         final int threads = Math.max(1, options.integer("threads", 1));
         final long commitMs = options.number("commit-interval", 1_000, Long.MAX_VALUE);
         final TopicNames names = TopicNames.defaults();
+        final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
         try (LocalStack stack = LocalStack.start(StackChoice.from(options, false))) {
-            final TopologySettings settings = TopologySettings.defaults(names,
+            final TopologySettings settings = configured.withSerdeConfig(
                     EventSerdes.config(stack.registryUrl(), Map.of()));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, settings, partitions, (short) 1, null);

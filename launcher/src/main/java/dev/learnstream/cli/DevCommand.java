@@ -10,6 +10,7 @@ import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
 import java.util.ArrayList;
@@ -61,11 +62,13 @@ final class DevCommand {
                 Thread.currentThread().interrupt();
             }
         }, "dev-shutdown");
+        // Read before anything starts: a bad LEARNSTREAM_* variable fails at once, naming itself.
+        final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
         Runtime.getRuntime().addShutdownHook(hook);
         try (LocalStack stack = LocalStack.start(stackOptions).withoutShutdownHook()) {
             stack.startupTimes().forEach((part, time) -> out.printf(Locale.ROOT, "  %-9s started in %5.1f s%n", part,
                     time.toMillis() / 1000.0));
-            final TopologySettings topology = TopologySettings.defaults(names,
+            final TopologySettings topology = configured.withSerdeConfig(
                     EventSerdes.config(stack.registryUrl(), Map.of()));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, topology, 1, (short) 1, null);

@@ -8,6 +8,8 @@ import dev.learnstream.memory.RecallModel;
 import dev.learnstream.memory.Review;
 import dev.learnstream.memory.ReviewLog;
 import dev.learnstream.memory.SeedRuleModel;
+import dev.learnstream.memory.WeightFitter;
+import dev.learnstream.topology.MemorySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -45,7 +47,7 @@ final class EvaluateCommand {
         for (final String name : names) {
             models.add(switch (name.trim()) {
                 case "fsrs-6" -> () -> new FsrsRecallModel("fsrs-6", Fsrs6.defaults());
-                case "fsrs-6-online" -> AdaptiveFsrsModel::withDefaults;
+                case "fsrs-6-online" -> EvaluateCommand::online;
                 case "seed-rule" -> SeedRuleModel::new;
                 default -> throw new UsageException("evaluate: --models: unknown model '" + name.trim() + "' (known: "
                         + String.join(", ", MODELS) + ")");
@@ -73,6 +75,13 @@ final class EvaluateCommand {
             }
         }
         return 0;
+    }
+
+    /** The stream's per-learner fitting, with the stream's default settings. */
+    static RecallModel online() {
+        final MemorySettings.Personalization personal = MemorySettings.Personalization.DEFAULTS;
+        return new AdaptiveFsrsModel(new WeightFitter(personal.iterations(), personal.learningRate(), personal.prior()),
+                personal.minimumScored(), personal.growth());
     }
 
     static String json(List<Evaluation.Result> results) {

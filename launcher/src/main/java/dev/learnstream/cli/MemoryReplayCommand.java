@@ -21,6 +21,7 @@ import java.util.Set;
  * day index, grade 1–4; an optional header line starting with "key"), printing
  * {@code key,day,grade,retrievability_before,stability,difficulty} per line, so anyone can check
  * us against another FSRS implementation. Keys may interleave; each key's days must not go back.
+ * {@code --weights w0,...,w20} replaces the FSRS-6 defaults.
  */
 final class MemoryReplayCommand {
 
@@ -33,8 +34,8 @@ final class MemoryReplayCommand {
     }
 
     static int run(List<String> args, InputStream in, PrintStream out) {
-        Options.parse("memory-replay", args, Set.of(), Set.of());
-        final Fsrs6 fsrs = Fsrs6.defaults();
+        final Options options = Options.parse("memory-replay", args, Set.of("weights"), Set.of());
+        final Fsrs6 fsrs = weights(options.string("weights", null));
         final Map<String, Item> items = new HashMap<>();
         out.println(HEADER);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -80,6 +81,22 @@ final class MemoryReplayCommand {
             throw new UncheckedIOException(e);
         }
         return 0;
+    }
+
+    private static Fsrs6 weights(String text) {
+        if (text == null) {
+            return Fsrs6.defaults();
+        }
+        final String[] parts = text.split(",");
+        final double[] weights = new double[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                weights[i] = Double.parseDouble(parts[i].trim());
+            }
+            return new Fsrs6(weights);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("memory-replay: --weights must be 21 comma-separated numbers: " + e.getMessage());
+        }
     }
 
     /** Shortest exact decimal form, never scientific notation, so any CSV reader takes it. */

@@ -36,10 +36,6 @@ public final class AdaptiveFsrsModel implements RecallModel {
         this.current = new FsrsRecallModel("", new Fsrs6(weights));
     }
 
-    public static AdaptiveFsrsModel withDefaults() {
-        return new AdaptiveFsrsModel(new WeightFitter(20, 0.02, 0.1), 100, 0.10);
-    }
-
     @Override
     public String name() {
         return "fsrs-6-online";

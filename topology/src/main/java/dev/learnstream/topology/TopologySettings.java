@@ -39,6 +39,10 @@ public record TopologySettings(TopicNames topics, Map<String, ?> serdeConfig, Du
         this(topics, serdeConfig, dedupHorizon, dropAfter, scanEvery, maxFutureSkew, MemorySettings.DEFAULTS);
     }
 
+    public TopologySettings withSerdeConfig(Map<String, ?> config) {
+        return new TopologySettings(topics, config, dedupHorizon, dropAfter, scanEvery, maxFutureSkew, memory);
+    }
+
     public TopologySettings withMemory(MemorySettings settings) {
         return new TopologySettings(topics, serdeConfig, dedupHorizon, dropAfter, scanEvery, maxFutureSkew, settings);
     }
