@@ -48,6 +48,8 @@ final class DevCommand {
         final SimulatorConfig simulation = Simulation.config(options, SimulatorConfig.devDefaults());
         final Duration runFor = options.duration("duration", null);
         final TopicNames names = TopicNames.defaults();
+        // Read before anything starts: a bad LEARNSTREAM_* variable fails at once, naming itself.
+        final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
 
         final long begin = System.nanoTime();
         out.println("Starting LearnStream dev stack (Kafka, Schema Registry, PostgreSQL)...");
@@ -62,8 +64,6 @@ final class DevCommand {
                 Thread.currentThread().interrupt();
             }
         }, "dev-shutdown");
-        // Read before anything starts: a bad LEARNSTREAM_* variable fails at once, naming itself.
-        final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
         Runtime.getRuntime().addShutdownHook(hook);
         try (LocalStack stack = LocalStack.start(stackOptions).withoutShutdownHook()) {
             stack.startupTimes().forEach((part, time) -> out.printf(Locale.ROOT, "  %-9s started in %5.1f s%n", part,
