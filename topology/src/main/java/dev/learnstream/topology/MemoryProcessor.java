@@ -432,6 +432,9 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             context.forward(new Record<>(user, recommendation(memory, urgency, crossedAt, now), now));
             if (!memory.getCourseId().isEmpty()) {
                 risk.recheck(user, memory.getCourseId(), now);
+                // The signal counts as missed once its grace has passed, with or without events then.
+                risk.scheduleCheck(user, memory.getCourseId(),
+                        crossedAt + settings.risk().revisionGrace().toMillis() + 1);
             }
         }
 

@@ -18,8 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The at-risk score of a learner in a course ({@link MemorySettings.RiskRules}), kept current in
  * {@value StoreNames#AT_RISK} and forwarded when it crosses the threshold either way. Re-evaluated
- * on the learner's activity in the course, on urgency crossings of its modules, and at the time
- * inactivity alone would carry it over the threshold (indexed in {@value StoreNames#MEMORY_ALERTS}).
+ * on the learner's activity in the course, on urgency crossings of its modules, when a revision
+ * signal's grace runs out, and at the time inactivity alone would carry it over the threshold
+ * (the last two indexed in {@value StoreNames#MEMORY_ALERTS}).
  */
 final class RiskScorer {
 
@@ -151,6 +152,11 @@ final class RiskScorer {
         final long at = row.getLastActivityAt().toEpochMilli() + MemoryProcessor.days(days) + 1;
         row.setNextCheckAt(Instant.ofEpochMilli(at));
         alerts.put(checkKey(at, row), "");
+    }
+
+    /** An extra re-evaluation at {@code at}, e.g. when a revision signal becomes missed. */
+    void scheduleCheck(String user, String courseId, long at) {
+        alerts.put(Keys.of(Keys.time(at), MemoryProcessor.RISK_CHECK, user, courseId), "");
     }
 
     private static String checkKey(long at, AtRiskLearner row) {

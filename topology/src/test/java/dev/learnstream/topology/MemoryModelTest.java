@@ -197,7 +197,13 @@ class MemoryModelTest {
                 .isCloseTo(atRisk.getRiskScore(), within(1e-9));
         assertThat(contribution(atRisk, RiskFactorKind.INACTIVITY)).isPositive();
         assertThat(contribution(atRisk, RiskFactorKind.FADING_MEMORIES)).isPositive();
-        assertThat(store.get(RiskScorer.key("u1", "dsa-101")).getAtRisk()).isTrue();
+        final AtRiskLearner latest = store.get(RiskScorer.key("u1", "dsa-101"));
+        assertThat(latest.getAtRisk()).isTrue();
+        // Both modules crossed medium and high long ago: four signals unanswered past their grace,
+        // counted without any new event (a check is indexed at each signal's end of grace).
+        assertThat(latest.getFactors().stream().filter(f -> f.getFactor() == RiskFactorKind.MISSED_REVISIONS)
+                .findFirst().orElseThrow().getValue()).isEqualTo(4.0);
+        assertThat(contribution(latest, RiskFactorKind.MISSED_REVISIONS)).isEqualTo(15.0);
 
         // Coming back with a good quiz clears it, and that crossing is emitted too.
         final Instant back = T0.plus(Duration.ofDays(20)).plusSeconds(3 * 3600);
