@@ -19,7 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
  * The rules a decoded event must keep beyond its schema. Each broken rule is named in the DLQ
  * message, with the field and the value, so a platform team can fix its producer.
  */
-final class EventRules {
+public final class EventRules {
 
     /** Events before this are clock bugs (the seeds' platforms are younger). */
     static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
@@ -43,7 +43,7 @@ final class EventRules {
      * @param key the record key, which must be the event's partitioning id
      * @param now the wall clock, for the future bound
      */
-    static Optional<String> check(String key, SpecificRecord event, Instant now, Duration maxFutureSkew) {
+    public static Optional<String> check(String key, SpecificRecord event, Instant now, Duration maxFutureSkew) {
         final Schema schema = event.getSchema();
         final String userId = text(event, "userId");
         if (userId == null || userId.isBlank()) {

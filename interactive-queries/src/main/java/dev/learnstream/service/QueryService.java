@@ -1,0 +1,134 @@
+package dev.learnstream.service;
+
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.MemorySettings;
+import dev.learnstream.topology.TopologySettings;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API over a KafkaStreams instance: either the whole service (topology, streams and
+ * API, {@link #start(ServiceConfig)}) or the API attached to streams someone else runs
+ * ({@link #attach}, for {@code dev}). Closing stops HTTP first, then the streams it owns.
+ */
+public final class QueryService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+
+    private final Javalin api;
+    private final KafkaStreams ownedStreams;
+    private final Producer<String, SpecificRecord> producer;
+    private final ServiceMetrics metrics;
+    private final int port;
+
+    private QueryService(Javalin api, KafkaStreams ownedStreams, Producer<String, SpecificRecord> producer,
+                         ServiceMetrics metrics, int port) {
+        this.api = api;
+        this.ownedStreams = ownedStreams;
+        this.producer = producer;
+        this.metrics = metrics;
+        this.port = port;
+    }
+
+    /** A free port to listen on, so application.server can be set before the streams start. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free port for the API", e);
+        }
+    }
+
+    /** Starts the topology, the streams and the API from the configuration. */
+    public static QueryService start(ServiceConfig config) {
+        final int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+        final Properties props = config.streamsProperties(port);
+        final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
+        final ServiceMetrics metrics = new ServiceMetrics();
+        streams.setUncaughtExceptionHandler(exception -> {
+            // A failed stream thread is replaced, not left dead: the instance keeps its share of work.
+            metrics.uncaughtException();
+            LOG.error("Stream thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        final QueryService service = create(streams, streams, config.advertisedHost(), config.httpHost(), port,
+                config.apiKeys(), config.forwardTimeout(), config.topology(), metrics,
+                props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        streams.start();
+        return service;
+    }
+
+    /** The API for streams run by the caller; they must have application.server = advertisedHost:port. */
+    public static QueryService attach(KafkaStreams streams, String advertisedHost, String bindHost, int port,
+                                      ApiKeys keys, TopologySettings topology, String bootstrapServers) {
+        return create(streams, null, advertisedHost, bindHost, port, keys, Duration.ofSeconds(2), topology,
+                new ServiceMetrics(), bootstrapServers);
+    }
+
+    private static QueryService create(KafkaStreams streams, KafkaStreams owned, String advertisedHost, String bindHost,
+                                       int port, ApiKeys keys, Duration forwardTimeout, TopologySettings topology,
+                                       ServiceMetrics metrics, String bootstrapServers) {
+        metrics.bind(streams);
+        final StreamsStores stores = new StreamsStores(streams, new HostInfo(advertisedHost, port));
+        final Producer<String, SpecificRecord> producer = producer(bootstrapServers, topology.serdeConfig());
+        final EventPublisher publisher = new EventPublisher(producer, topology.topics(), topology.maxFutureSkew(),
+                Clock.systemUTC());
+        final MemorySettings memory = topology.memory();
+        final Javalin api = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(forwardTimeout), keys,
+                () -> readiness(streams), metrics.registry(), memory, publisher, Clock.systemUTC()));
+        api.start(bindHost, port);
+        return new QueryService(api, owned, producer, metrics, port);
+    }
+
+    private static Readiness.Status readiness(KafkaStreams streams) {
+        final KafkaStreams.State state = streams.state();
+        // RUNNING is reached only once every active task has restored its stores.
+        return state == KafkaStreams.State.RUNNING
+                ? new Readiness.Status(true, state.name(), null)
+                : new Readiness.Status(false, state.name(), "streams are " + state.name().toLowerCase(java.util.Locale.ROOT)
+                        + "; queries are answered once RUNNING (stores restored)");
+    }
+
+    private static Producer<String, SpecificRecord> producer(String bootstrapServers, Map<String, ?> serdeConfig) {
+        final Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "learnstream-event-publisher");
+        return new KafkaProducer<>(props, new StringSerializer(), EventSerdes.values(serdeConfig).serializer());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops HTTP, then the streams this service started, then the publisher. */
+    @Override
+    public void close() {
+        api.stop();
+        if (ownedStreams != null) {
+            ownedStreams.close(Duration.ofSeconds(30));
+        }
+        producer.close(Duration.ofSeconds(5));
+        metrics.close();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.learnstream.service;
+
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.EnvironmentSettings;
+import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.TopologySettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The service's configuration: environment variables, over an optional properties file
+ * ({@code LEARNSTREAM_CONFIG_FILE}, same names). Every {@code KAFKA_*} variable becomes a Kafka
+ * property ({@code KAFKA_NUM_STREAM_THREADS} → {@code num.stream.threads}). Anything invalid fails
+ * at start-up with a message naming the setting.
+ *
+ * @param kafka           Kafka Streams properties, including application.server
+ * @param serdeConfig     Avro serde settings (registry URL and credentials)
+ * @param httpHost        interface the API listens on
+ * @param httpPort        API port (0 = any free port, resolved at start)
+ * @param advertisedHost  host other instances use to reach this one
+ * @param apiKeys         who may call the API
+ * @param forwardTimeout  how long a forwarded query may take before the standby is asked
+ * @param topology        topology settings (LEARNSTREAM_* of {@link EnvironmentSettings})
+ */
+public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serdeConfig, String httpHost, int httpPort,
+                            String advertisedHost, ApiKeys apiKeys, Duration forwardTimeout,
+                            TopologySettings topology) {
+
+    public static final String CONFIG_FILE = "LEARNSTREAM_CONFIG_FILE";
+
+    /** Reads the configuration; @throws IllegalArgumentException naming the bad setting. */
+    public static ServiceConfig from(Map<String, String> environment) {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        final String file = environment.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            settings.putAll(readFile(Path.of(file)));
+        }
+        settings.putAll(environment);
+        return fromSettings(settings);
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(CONFIG_FILE + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+        final Map<String, String> settings = new HashMap<>();
+        properties.forEach((key, value) -> settings.put(key.toString(), value.toString()));
+        return settings;
+    }
+
+    static ServiceConfig fromSettings(Map<String, String> settings) {
+        final String bootstrap = required(settings, "KAFKA_BOOTSTRAP_SERVERS");
+        final String registry = required(settings, "SCHEMA_REGISTRY_URL");
+        final Map<String, Object> serdeOverrides = new HashMap<>();
+        if (settings.containsKey("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")) {
+            serdeOverrides.put("basic.auth.credentials.source", "USER_INFO");
+            serdeOverrides.put("basic.auth.user.info", settings.get("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"));
+        }
+        final Map<String, Object> serdeConfig = EventSerdes.config(registry, serdeOverrides);
+        final TopologySettings topology = EnvironmentSettings.read(TopicNames.defaults(), serdeConfig, settings);
+
+        final String httpHost = settings.getOrDefault("LEARNSTREAM_HTTP_HOST", "0.0.0.0");
+        final int httpPort = integer(settings, "LEARNSTREAM_HTTP_PORT", 8080, 0, 65535);
+        final String advertisedHost = settings.getOrDefault("LEARNSTREAM_ADVERTISED_HOST", localHostName());
+        final String applicationId = settings.getOrDefault("LEARNSTREAM_APPLICATION_ID", "learnstream");
+        final String stateDir = settings.getOrDefault("LEARNSTREAM_STATE_DIR", Path.of("state").toAbsolutePath().toString());
+        final int standbys = integer(settings, "LEARNSTREAM_STANDBY_REPLICAS", 1, 0, 10);
+        final Duration forwardTimeout = duration(settings, "LEARNSTREAM_FORWARD_TIMEOUT", Duration.ofSeconds(2));
+        final String keys = required(settings, "LEARNSTREAM_API_KEYS");
+        final ApiKeys apiKeys = ApiKeys.parse("LEARNSTREAM_API_KEYS", keys);
+
+        final Map<String, Object> kafka = new LinkedHashMap<>();
+        kafka.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        // Standbys let a surviving instance answer for a dead one at once, flagged as stale.
+        kafka.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
+        settings.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                kafka.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        final Properties props = StreamsSettings.properties(applicationId, bootstrap, topology, kafka);
+        try {
+            new StreamsConfig(props);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Kafka setting (KAFKA_*): " + e.getMessage(), e);
+        }
+        final Map<String, Object> all = new LinkedHashMap<>();
+        props.forEach((key, value) -> all.put(key.toString(), value));
+        return new ServiceConfig(all, serdeConfig, httpHost, httpPort, advertisedHost, apiKeys, forwardTimeout, topology);
+    }
+
+    /** Kafka Streams properties with application.server set to this instance's advertised API address. */
+    public Properties streamsProperties(int actualHttpPort) {
+        final Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + actualHttpPort);
+        return props;
+    }
+
+    private static String required(Map<String, String> settings, String name) {
+        final String value = settings.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value.trim();
+    }
+
+    private static int integer(Map<String, String> settings, String name, int fallback, int min, int max) {
+        final String text = settings.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            final int value = Integer.parseInt(text.trim());
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'", e);
+        }
+    }
+
+    private static Duration duration(Map<String, String> settings, String name, Duration fallback) {
+        final String text = settings.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            final String trimmed = text.trim().toLowerCase(Locale.ROOT);
+            final Duration value;
+            if (trimmed.endsWith("ms")) {
+                value = Duration.ofMillis(Long.parseLong(trimmed.substring(0, trimmed.length() - 2)));
+            } else if (trimmed.endsWith("s")) {
+                value = Duration.ofSeconds(Long.parseLong(trimmed.substring(0, trimmed.length() - 1)));
+            } else {
+                value = Duration.parse(text.trim());
+            }
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got '" + text + "'");
+            }
+            return value;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be a duration such as 500ms, 2s or PT2S, got '" + text + "'", e);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

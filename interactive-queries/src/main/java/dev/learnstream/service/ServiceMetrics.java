@@ -1,0 +1,58 @@
+package dev.learnstream.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The service's Prometheus registry: JVM and process metrics, every Kafka Streams client metric
+ * (per-topic records consumed and produced of the embedded consumers and producers included: the
+ * events processed per input topic and the records written to each DLQ and to the late-events
+ * topic), HTTP latency per route (recorded by the API) and uncaught stream-thread exceptions.
+ */
+public final class ServiceMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter uncaught;
+    private KafkaStreamsMetrics streams;
+
+    public ServiceMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        uncaught = Counter.builder("learnstream.streams.uncaught.exceptions")
+                .description("Stream-thread exceptions that replaced a thread").register(registry);
+    }
+
+    public void bind(KafkaStreams kafkaStreams) {
+        streams = new KafkaStreamsMetrics(kafkaStreams);
+        streams.bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void uncaughtException() {
+        uncaught.increment();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close();
+        }
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.learnstream.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * {@link LocalStores} and {@link Cluster} over a running KafkaStreams instance. Store keys are
+ * Strings; the partition of a key is that of its partitioning id (userId, courseId, ...) under the
+ * default partitioner, as the topology's inputs and repartitions are keyed. Every iterator is
+ * closed before returning.
+ */
+public final class StreamsStores implements LocalStores, Cluster {
+
+    private static final Serializer<String> KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public StreamsStores(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    @Override
+    public String self() {
+        return self.host() + ":" + self.port();
+    }
+
+    @Override
+    public Placement placement(String store, String partitionKey) {
+        final KeyQueryMetadata metadata = metadata(store, partitionKey);
+        if (metadata == null) {
+            return null;
+        }
+        final HostInfo active = metadata.activeHost();
+        final boolean known = active != null && !HostInfo.unavailable().equals(active);
+        final List<String> standbys = new ArrayList<>();
+        metadata.standbyHosts().forEach(host -> standbys.add(host.host() + ":" + host.port()));
+        return new Placement(known ? active.host() + ":" + active.port() : null, known && active.equals(self), standbys,
+                metadata.standbyHosts().contains(self));
+    }
+
+    @Override
+    public List<String> others(String store) {
+        final List<String> others = new ArrayList<>();
+        try {
+            for (final StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
+                if (!metadata.hostInfo().equals(self)) {
+                    others.add(metadata.hostInfo().host() + ":" + metadata.hostInfo().port());
+                }
+            }
+        } catch (RuntimeException e) {
+            // Not running yet: nobody else is known.
+        }
+        return others;
+    }
+
+    @Override
+    public Optional<List<Row>> prefix(String store, String partitionKey, String prefix, boolean standby) {
+        return read(store, partitionKey, standby, view -> view.prefixScan(prefix, KEYS));
+    }
+
+    @Override
+    public Optional<List<Row>> range(String store, String partitionKey, String from, String to, boolean standby) {
+        return read(store, partitionKey, standby, view -> view.range(from, to));
+    }
+
+    @Override
+    public List<Row> all(String store, String prefix, boolean standby) {
+        try {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters =
+                    StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore());
+            if (standby) {
+                parameters = parameters.enableStaleStores();
+            }
+            return rows(streams.store(parameters).prefixScan(prefix, KEYS));
+        } catch (InvalidStateStoreException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public long lag(String store, String partitionKey) {
+        final KeyQueryMetadata metadata = metadata(store, partitionKey);
+        if (metadata == null) {
+            return 0;
+        }
+        final Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+        final LagInfo lag = lags == null ? null : lags.get(metadata.partition());
+        return lag == null ? 0 : Math.max(0, lag.offsetLag());
+    }
+
+    private KeyQueryMetadata metadata(String store, String partitionKey) {
+        try {
+            final KeyQueryMetadata metadata = streams.queryMetadataForKey(store, partitionKey, KEYS);
+            return metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) ? null : metadata;
+        } catch (RuntimeException e) {
+            // Not running, or the store is unknown to this topology.
+            return null;
+        }
+    }
+
+    private interface Scan {
+        KeyValueIterator<String, Object> open(ReadOnlyKeyValueStore<String, Object> view);
+    }
+
+    private Optional<List<Row>> read(String store, String partitionKey, boolean standby, Scan scan) {
+        final KeyQueryMetadata metadata = metadata(store, partitionKey);
+        if (metadata == null) {
+            return Optional.empty();
+        }
+        try {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters = StoreQueryParameters
+                    .fromNameAndType(store, QueryableStoreTypes.<String, Object>keyValueStore())
+                    .withPartition(metadata.partition());
+            if (standby) {
+                parameters = parameters.enableStaleStores();
+            }
+            return Optional.of(rows(scan.open(streams.store(parameters))));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Row> rows(KeyValueIterator<String, Object> iterator) {
+        final List<Row> rows = new ArrayList<>();
+        try (iterator) {
+            while (iterator.hasNext()) {
+                final KeyValue<String, Object> entry = iterator.next();
+                rows.add(new Row(entry.key, json(entry.value)));
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> json(Object value) {
+        if (value instanceof IndexedRecord record) {
+            return AvroJson.of(record);
+        }
+        return Map.of("value", AvroJson.value(value));
+    }
+}
