@@ -9,6 +9,7 @@ import dev.learnstream.topology.MemorySettings;
 import dev.learnstream.topology.StoreNames;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class QueryApi {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.defaultContentType = "application/json";
+            config.http.prefer405over404 = true;
             config.routes.beforeMatched(ctx -> ctx.attribute(STARTED, System.nanoTime()));
             config.routes.afterMatched(this::recordLatency);
             config.routes.before("/api/*", this::authenticate);
@@ -102,13 +104,11 @@ public final class QueryApi {
                 LOG.error("request {} {} failed", ctx.method(), ctx.endpoint() != null ? ctx.endpoint().path : "?", e);
                 error(ctx, new ApiException(500, "internal", "Internal error; it has been logged", null, null));
             });
-            config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
-                    error(ctx, ApiException.notFound("No such resource: " + ctx.method() + " " + ctx.path()));
-                }
-            });
-            config.routes.error(405, ctx -> error(ctx, new ApiException(405, "method_not_allowed",
-                    "Method " + ctx.method() + " is not allowed here", null, null)));
+            // Javalin's own answers (no such route, wrong method, ...) in our error shape too.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
+                    e.getStatus() == 404 ? "not_found" : e.getStatus() == 405 ? "method_not_allowed" : "http_error",
+                    e.getStatus() == 404 ? "No such resource: " + ctx.method() + " " + ctx.path() : e.getMessage(),
+                    null, null)));
         });
     }
 
@@ -515,22 +515,22 @@ public final class QueryApi {
             throw ApiException.badRequest("timeframe", "timeframe must be 7d, 30d, 90d or 1y, got '" + timeframe + "'");
         }
         final Instant now = deps.clock().instant();
-        final Instant currentStart = now.minus(period);
-        final Instant previousStart = currentStart.minus(period);
+        // Whole daily windows: the current period is the last N days up to today's (still open)
+        // window, the previous period the N days before.
+        final long days = period.toDays();
+        final Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        final Instant currentStart = today.minus(Duration.ofDays(days - 1));
+        final Instant previousStart = currentStart.minus(Duration.ofDays(days));
         final String dimension = Keys.of("all", "");
         keyed(ctx, StoreNames.WINDOWED_METRICS, dimension, view -> {
-            final List<Row> days = view.range(StoreNames.WINDOWED_METRICS,
-                    Keys.of("1d", "all", "", Keys.time(previousStart.toEpochMilli() - 86_400_000L)),
-                    Keys.of("1d", "all", "", Keys.time(now.toEpochMilli())));
+            final List<Row> rows = view.range(StoreNames.WINDOWED_METRICS,
+                    Keys.of("1d", "all", "", Keys.time(previousStart.toEpochMilli())),
+                    Keys.of("1d", "all", "", Keys.time(today.toEpochMilli())));
             final List<Map<String, Object>> current = new ArrayList<>();
             final List<Map<String, Object>> previous = new ArrayList<>();
-            for (final Row row : days) {
-                final Instant end = Instant.parse((String) row.value().get("windowEnd"));
-                if (end.isAfter(currentStart)) {
-                    current.add(row.value());
-                } else if (end.isAfter(previousStart)) {
-                    previous.add(row.value());
-                }
+            for (final Row row : rows) {
+                final Instant start = Instant.parse((String) row.value().get("windowStart"));
+                (start.isBefore(currentStart) ? previous : current).add(row.value());
             }
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("timeframe", timeframe);
