@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -73,7 +72,7 @@ public final class StreamsStores implements LocalStores, Cluster {
 
     @Override
     public Optional<List<Row>> prefix(String store, String partitionKey, String prefix, boolean standby) {
-        return read(store, partitionKey, standby, view -> view.prefixScan(prefix, KEYS));
+        return read(store, partitionKey, standby, view -> prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS));
     }
 
     @Override
@@ -89,7 +88,9 @@ public final class StreamsStores implements LocalStores, Cluster {
             if (standby) {
                 parameters = parameters.enableStaleStores();
             }
-            return rows(streams.store(parameters).prefixScan(prefix, KEYS));
+            final ReadOnlyKeyValueStore<String, Object> view = streams.store(parameters);
+            // An empty prefix means everything; prefixScan cannot take an empty prefix.
+            return rows(prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS));
         } catch (InvalidStateStoreException e) {
             return List.of();
         }
@@ -143,16 +144,9 @@ public final class StreamsStores implements LocalStores, Cluster {
         try (iterator) {
             while (iterator.hasNext()) {
                 final KeyValue<String, Object> entry = iterator.next();
-                rows.add(new Row(entry.key, json(entry.value)));
+                rows.add(new Row(entry.key, StoredValues.json(entry.value)));
             }
         }
         return rows;
-    }
-
-    private static Map<String, Object> json(Object value) {
-        if (value instanceof IndexedRecord record) {
-            return AvroJson.of(record);
-        }
-        return Map.of("value", AvroJson.value(value));
     }
 }

@@ -51,4 +51,14 @@ public final class WindowedMetricsTopology {
                 .to(ResultTopics.WINDOWED_METRICS, Produced.with(Serdes.String(), AvroSerdes.avro(serdes, WindowedMetric.class))
                         .withName("write-windowed-metrics"));
     }
+
+    /**
+     * A window as stored (in progress or closed, with its sketches) as the metric queries show:
+     * final once its end plus grace is before {@code now}.
+     */
+    public static WindowedMetric readable(WindowPartial stored, long now) {
+        final WindowSizes size = WindowSizes.of(stored.getWindowSize());
+        return WindowedMetricsProcessor.metric(size, stored,
+                size.closesAt(stored.getWindowStart().toEpochMilli()) <= now);
+    }
 }
