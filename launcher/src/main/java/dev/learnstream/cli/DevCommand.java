@@ -10,6 +10,7 @@ import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.service.QueryService;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
@@ -50,6 +51,7 @@ final class DevCommand {
         final TopicNames names = TopicNames.defaults();
         // Read before anything starts: a bad LEARNSTREAM_* variable fails at once, naming itself.
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
+        final DevKeys keys = DevKeys.from(System.getenv());
 
         final long begin = System.nanoTime();
         out.println("Starting LearnStream dev stack (Kafka, Schema Registry, PostgreSQL)...");
@@ -73,9 +75,13 @@ final class DevCommand {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, topology, 1, (short) 1, null);
             }
+            final int apiPort = QueryService.freePort();
             final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(topology),
                     StreamsSettings.properties("learnstream-dev", stack.kafkaBootstrap(), topology,
-                            Map.of(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("streams").toString())));
+                            Map.of(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("streams").toString(),
+                                    StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort)));
+            final QueryService api = QueryService.attach(streams, "127.0.0.1", "127.0.0.1", apiPort, keys.keys(),
+                    topology, stack.kafkaBootstrap());
             streams.start();
             final AtomicReference<Throwable> simulatorError = new AtomicReference<>();
             final Thread simulator = new Thread(() -> {
@@ -90,16 +96,17 @@ final class DevCommand {
             simulator.start();
             final List<String> shown = new ArrayList<>(Simulation.allTopics(names));
             shown.addAll(List.of(ResultTopics.changelogs()));
-            try (streams; TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), shown)) {
-                out.printf(Locale.ROOT, "LearnStream ready: api=none kafka=%s registry=%s postgres=%s%n",
-                        stack.kafkaBootstrap(), stack.registryUrl(),
-                        stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl());
+            try (streams; api; TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), shown)) {
+                out.printf(Locale.ROOT, "LearnStream ready: api=http://127.0.0.1:%d kafka=%s registry=%s postgres=%s key=%s%n",
+                        apiPort, stack.kafkaBootstrap(), stack.registryUrl(),
+                        stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl(), keys.adminKey());
                 out.printf(Locale.ROOT, "  whole stack ready in %.1f s; Ctrl-C stops everything%n", seconds(begin));
                 out.flush();
                 report(out, counter, stop, simulatorError, begin, runFor);
             } finally {
                 stop.set(true);
                 simulator.join(30_000);
+                api.close();
                 streams.close(Duration.ofSeconds(30));
             }
             if (simulatorError.get() != null) {

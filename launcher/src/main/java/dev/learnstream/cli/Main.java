@@ -15,6 +15,9 @@ public final class Main {
               dev        Run everything on this machine with embedded defaults: a Kafka broker (KRaft),
                          a Schema Registry (Apicurio), PostgreSQL, and simulated learners. Prints a
                          ready line and live per-topic event counts; Ctrl-C stops it all.
+              service    The query service alone, configured by environment variables (KAFKA_*,
+                         SCHEMA_REGISTRY_URL, LEARNSTREAM_*; see the README): topology, streams and
+                         the HTTP API. SIGTERM stops it (HTTP first, then streams) with status 0.
               simulate   Produce simulated learner events to Kafka (or to an embedded broker), at a
                          fixed rate or as fast as possible; prints the achieved events/s.
               bench      Throughput of the topology against a pass-through Streams app, both
@@ -81,6 +84,10 @@ public final class Main {
         try {
             return switch (args.get(0)) {
                 case "dev" -> DevCommand.run(rest, out);
+                case "service" -> {
+                    Options.parse("service", rest, java.util.Set.of(), java.util.Set.of());
+                    yield dev.learnstream.service.ServiceMain.run();
+                }
                 case "simulate" -> SimulateCommand.run(rest, out);
                 case "bench" -> BenchCommand.run(rest, out);
                 case "memory-replay" -> MemoryReplayCommand.run(rest, in, out);

@@ -3,7 +3,15 @@ package dev.learnstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import dev.learnstream.stack.Waits;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -16,16 +24,36 @@ import org.junit.jupiter.api.Timeout;
 class DevCommandIT {
 
     private static final Pattern READY = Pattern.compile(
-            "LearnStream ready: api=none kafka=127\\.0\\.0\\.1:\\d+ registry=http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7"
-                    + " postgres=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/learnstream\\?user=postgres");
+            "LearnStream ready: api=http://127\\.0\\.0\\.1:(\\d+) kafka=127\\.0\\.0\\.1:\\d+"
+                    + " registry=http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7"
+                    + " postgres=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/learnstream\\?user=postgres key=(dev-[0-9a-f]{32})");
     private static final Pattern QUIZ_COUNT = Pattern.compile("module_quiz_events\\s+(\\d+)");
 
     @Test
-    void devStartsTheStackShowsEventsFlowingAndStopsEverything() {
+    void devStartsTheStackShowsEventsFlowingAndStopsEverything() throws Exception {
         final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int code = Main.run(List.of("dev", "--duration", "60s", "--rate", "300", "--bad-fraction", "0.05"),
-                new PrintStream(buffer, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        final CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(
+                List.of("dev", "--duration", "60s", "--rate", "300", "--bad-fraction", "0.05"),
+                new PrintStream(buffer, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+
+        // While it runs, the API of the ready line answers with the key of the ready line.
+        final Matcher ready = READY.matcher("");
+        Waits.until("the ready line", Duration.ofSeconds(90), Duration.ofMillis(200),
+                () -> buffer.toString(StandardCharsets.UTF_8).lines().anyMatch(line -> ready.reset(line).matches()));
+        final String api = "http://127.0.0.1:" + ready.group(1);
+        final HttpClient http = HttpClient.newHttpClient();
+        Waits.until("the API to be ready", Duration.ofSeconds(60), Duration.ofMillis(500),
+                () -> status(send(http, HttpRequest.newBuilder(URI.create(api + "/health/ready")).build())) == 200);
+        final HttpRequest dashboard = HttpRequest.newBuilder(URI.create(api + "/api/v1/dashboard?timeframe=7d"))
+                .header("Authorization", "Bearer " + ready.group(2)).build();
+        Waits.until("the dashboard to count events", Duration.ofSeconds(50), Duration.ofSeconds(1), () -> {
+            final HttpResponse<String> response = send(http, dashboard);
+            return status(response) == 200 && currentEvents(response.body()) > 0;
+        });
+        assertThat(status(send(http, HttpRequest.newBuilder(URI.create(api + "/api/v1/dashboard")).build()))).isEqualTo(401);
+
+        final int code = run.get(4, TimeUnit.MINUTES);
         final String out = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(code).as("exit code; output:%n%s%n%s", out, err).isZero();
@@ -44,5 +72,30 @@ class DevCommandIT {
                 .containsPattern("learnstream\\.dlq-counts\\s+[1-9]\\d*");
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> !c.endsWith("/sh")).orElse(true)).toList()).isEmpty();
+    }
+
+    /** The response, or null when the API cannot be reached (yet). */
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static int status(HttpResponse<String> response) {
+        return response == null ? -1 : response.statusCode();
+    }
+
+    private static long currentEvents(String dashboard) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard).get("current").get("events")
+                    .asLong();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 }
