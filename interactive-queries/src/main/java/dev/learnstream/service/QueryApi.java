@@ -11,7 +11,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -54,7 +53,7 @@ public final class QueryApi {
 
     /** What the API needs; fakes in handler tests, KafkaStreams in the service. */
     public record Dependencies(LocalStores stores, Cluster cluster, Forwarder forwarder, ApiKeys keys,
-                               Readiness readiness, PrometheusMeterRegistry metrics, MemorySettings memory,
+                               Readiness readiness, ServiceMetrics metrics, MemorySettings memory,
                                EventPublisher publisher, Clock clock) {
     }
 
@@ -144,14 +143,15 @@ public final class QueryApi {
 
     private void recordLatency(Context ctx) {
         final Long started = ctx.attribute(STARTED);
-        if (started == null || ctx.endpoint() == null) {
+        final io.javalin.router.Endpoint route = ctx.endpoints().lastHttpEndpoint();
+        if (started == null || route == null) {
             return;
         }
         Timer.builder("http.server.requests").description("HTTP request latency by route")
-                .tag("method", ctx.method().name()).tag("route", ctx.endpoint().path)
+                .tag("method", ctx.method().name()).tag("route", route.path)
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .tag("source", Optional.ofNullable(ctx.res().getHeader(SOURCE)).orElse("none"))
-                .publishPercentileHistogram().register(deps.metrics())
+                .publishPercentileHistogram().register(deps.metrics().registry())
                 .record(Duration.ofNanos(System.nanoTime() - started));
     }
 

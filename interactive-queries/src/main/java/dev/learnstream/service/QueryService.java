@@ -1,15 +1,20 @@
 package dev.learnstream.service;
 
 import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.MemorySettings;
+import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.TopologySettings;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,16 +91,28 @@ public final class QueryService implements AutoCloseable {
     private static QueryService create(KafkaStreams streams, KafkaStreams owned, String advertisedHost, String bindHost,
                                        int port, ApiKeys keys, Duration forwardTimeout, TopologySettings topology,
                                        ServiceMetrics metrics, String bootstrapServers) {
-        metrics.bind(streams);
+        metrics.bind(streams, topicsOf(topology));
         final StreamsStores stores = new StreamsStores(streams, new HostInfo(advertisedHost, port));
         final Producer<String, SpecificRecord> producer = producer(bootstrapServers, topology.serdeConfig());
         final EventPublisher publisher = new EventPublisher(producer, topology.topics(), topology.maxFutureSkew(),
                 Clock.systemUTC());
         final MemorySettings memory = topology.memory();
         final Javalin api = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(forwardTimeout), keys,
-                () -> readiness(streams), metrics.registry(), memory, publisher, Clock.systemUTC()));
+                () -> readiness(streams), metrics, memory, publisher, Clock.systemUTC()));
         api.start(bindHost, port);
         return new QueryService(api, owned, producer, metrics, port);
+    }
+
+    /** Every topic the topology reads or writes, for the per-topic counters. */
+    private static Set<String> topicsOf(TopologySettings topology) {
+        final Set<String> topics = new HashSet<>(List.of(ResultTopics.changelogs()));
+        topics.add(ResultTopics.LATE_EVENTS);
+        topics.add(ResultTopics.PROCESSING_DLQ);
+        for (final EventTopic topic : EventTopic.values()) {
+            topics.add(topology.topics().name(topic));
+            topics.add(topology.topics().dlq(topic));
+        }
+        return topics;
     }
 
     private static Readiness.Status readiness(KafkaStreams streams) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -34,9 +35,20 @@ public final class ServiceMetrics implements AutoCloseable {
                 .description("Stream-thread exceptions that replaced a thread").register(registry);
     }
 
-    public void bind(KafkaStreams kafkaStreams) {
+    public void bind(KafkaStreams kafkaStreams, Set<String> topics) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
+        // The client metrics above keep one series per client; these count per topic.
+        final TopicCounters counters = new TopicCounters(kafkaStreams, registry, topics);
+        scrapeHook = counters::refresh;
+    }
+
+    private Runnable scrapeHook = () -> { };
+
+    /** The Prometheus text, with per-topic counters brought up to date first. */
+    public String scrape() {
+        scrapeHook.run();
+        return registry.scrape();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -26,7 +26,7 @@ class ForwardingTest {
 
     private static Javalin start(FakeStores stores) {
         final Javalin app = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(Duration.ofMillis(500)),
-                QueryApiTest.KEYS, () -> new Readiness.Status(true, "RUNNING", null), new ServiceMetrics().registry(),
+                QueryApiTest.KEYS, () -> new Readiness.Status(true, "RUNNING", null), new ServiceMetrics(),
                 MemorySettings.DEFAULTS, null, Clock.systemUTC()));
         app.start("127.0.0.1", 0);
         stores.self = "127.0.0.1:" + app.port();

@@ -90,7 +90,7 @@ class OpenApiConformanceTest {
                 (topic, value) -> new byte[0]);
         final TtdStores stores = new TtdStores(driver);
         app = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(Duration.ofSeconds(1)),
-                QueryApiTest.KEYS, () -> new Readiness.Status(true, "RUNNING", null), new ServiceMetrics().registry(),
+                QueryApiTest.KEYS, () -> new Readiness.Status(true, "RUNNING", null), new ServiceMetrics(),
                 MemorySettings.DEFAULTS, new EventPublisher(producer, names, Duration.ofDays(1), Clock.systemUTC()),
                 Clock.systemUTC()));
         app.start("127.0.0.1", 0);

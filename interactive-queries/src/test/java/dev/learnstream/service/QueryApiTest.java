@@ -46,7 +46,7 @@ class QueryApiTest {
                 Clock.fixed(NOW, ZoneOffset.UTC));
         app = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(Duration.ofSeconds(1)), KEYS,
                 () -> new Readiness.Status(ready, ready ? "RUNNING" : "REBALANCING", ready ? null : "restoring"),
-                new ServiceMetrics().registry(), MemorySettings.DEFAULTS, publisher, Clock.fixed(NOW, ZoneOffset.UTC)));
+                new ServiceMetrics(), MemorySettings.DEFAULTS, publisher, Clock.fixed(NOW, ZoneOffset.UTC)));
         app.start("127.0.0.1", 0);
         stores.self = "127.0.0.1:" + app.port();
         client = new ApiClient(app.port());
