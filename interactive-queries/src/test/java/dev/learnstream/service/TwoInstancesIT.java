@@ -1,0 +1,174 @@
+package dev.learnstream.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.learnstream.simulator.KafkaOutput;
+import dev.learnstream.simulator.ProducedRecord;
+import dev.learnstream.simulator.Simulator;
+import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.ChildProcessMain;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Waits;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.TopologySettings;
+import dev.learnstream.topology.TopologyTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two service processes on a real broker: each answers every learner's key (its own from its
+ * store, the other's by forwarding), and after one is killed with SIGKILL the survivor answers
+ * every key within a bounded time, from its standby copies first (flagged) and later as active.
+ */
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+class TwoInstancesIT {
+
+    private static final String ADMIN = "it-admin-key-0123456789";
+
+    @Test
+    void everyInstanceAnswersEveryKeyAndTheSurvivorTakesOver() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStack.Options.embedded().withoutPostgres())) {
+            final TopicNames names = TopicNames.defaults();
+            final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, TopologySettings.defaults(names, serdes), 4, (short) 1, null);
+            }
+            final Set<String> users = new TreeSet<>();
+            try (KafkaOutput kafka = new KafkaOutput(stack.kafkaBootstrap(), new Properties())) {
+                new Simulator(new SimulatorConfig(60, 11, 0, null, 3_000, 0.0, Duration.ofDays(3), true), names,
+                        EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(new Simulator.Output() {
+                            @Override
+                            public void send(ProducedRecord record, SimulatorStats stats) {
+                                if (record.topic().equals(names.name(dev.learnstream.topics.EventTopic.USER_LOGIN))) {
+                                    users.add(record.key());
+                                }
+                                kafka.send(record, stats);
+                            }
+
+                            @Override
+                            public void flush() {
+                                kafka.flush();
+                            }
+
+                            @Override
+                            public void close() {
+                            }
+                        }, () -> false);
+            }
+            assertThat(users).hasSizeGreaterThan(10);
+
+            final Path work = Files.createTempDirectory("learnstream-two-instances");
+            final int portA = QueryService.freePort();
+            final int portB = QueryService.freePort();
+            final Process a = service("a", portA, stack, work);
+            final Process b = service("b", portB, stack, work);
+            try {
+                final ApiClient clientA = new ApiClient(portA);
+                final ApiClient clientB = new ApiClient(portB);
+                for (final ApiClient client : List.of(clientA, clientB)) {
+                    Waits.until("an instance to be ready", Duration.ofSeconds(120), Duration.ofMillis(500),
+                            () -> status(client, "/health/ready", null) == 200);
+                }
+                // Both answer every learner the same, once the events are processed.
+                final Map<String, String> servedBy = new HashMap<>();
+                Waits.until("both instances to answer every learner alike", Duration.ofSeconds(120), Duration.ofSeconds(1),
+                        () -> users.stream().allMatch(user -> {
+                            final ApiClient.Response fromA = get(clientA, user);
+                            final ApiClient.Response fromB = get(clientB, user);
+                            if (fromA == null || fromB == null || fromA.status() != 200 || fromB.status() != 200
+                                    || !fromA.raw().body().equals(fromB.raw().body())) {
+                                return false;
+                            }
+                            servedBy.put(user, fromA.header(QueryApi.SERVED_BY));
+                            return true;
+                        }));
+                assertThat(servedBy.values()).as("keys owned by each instance").contains("127.0.0.1:" + portA,
+                        "127.0.0.1:" + portB);
+                // Let standbys catch up before the kill.
+                Thread.sleep(3_000);
+
+                b.destroyForcibly().waitFor();
+                final List<String> standbyAnswers = new ArrayList<>();
+                final long killed = System.nanoTime();
+                Waits.until("the survivor to answer every learner", Duration.ofSeconds(90), Duration.ofMillis(500),
+                        () -> users.stream().allMatch(user -> {
+                            final ApiClient.Response response = get(clientA, user);
+                            if (response == null || response.status() != 200) {
+                                return false;
+                            }
+                            if ("standby".equals(response.header(QueryApi.SOURCE))) {
+                                standbyAnswers.add(user);
+                                assertThat(response.header(QueryApi.LAG)).isNotNull();
+                            }
+                            return true;
+                        }));
+                final double seconds = (System.nanoTime() - killed) / 1e9;
+                System.out.printf("survivor answered every key %.1f s after the kill; %d standby answers%n", seconds,
+                        standbyAnswers.size());
+                assertThat(standbyAnswers).as("answers for the dead instance's keys come from standbys, flagged")
+                        .isNotEmpty();
+                assertThat(standbyAnswers).allMatch(user -> servedBy.get(user).equals("127.0.0.1:" + portB));
+            } finally {
+                a.destroyForcibly();
+                b.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process service(String name, int port, LocalStack stack, Path work) throws Exception {
+        final List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ChildProcessMain.class.getName(),
+                ServiceMain.class.getName());
+        final ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
+        final Map<String, String> env = builder.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
+        env.put("LEARNSTREAM_API_KEYS", ADMIN + ":admin");
+        env.put("LEARNSTREAM_APPLICATION_ID", "learnstream-two-instances");
+        env.put("LEARNSTREAM_HTTP_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_HTTP_PORT", Integer.toString(port));
+        env.put("LEARNSTREAM_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_STATE_DIR", work.resolve("state-" + name).toString());
+        env.put("LEARNSTREAM_FORWARD_TIMEOUT", "1s");
+        env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
+        // Fail over without waiting the default 45 s for the dead member's session to expire.
+        env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
+        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        final Process process = builder.start();
+        System.out.println("service " + name + " on port " + port + ", log " + work.resolve(name + ".log")
+               );
+        return process;
+    }
+
+    private static ApiClient.Response get(ApiClient client, String user) {
+        try {
+            return client.get("/api/v1/users/" + user + "/analytics", ADMIN);
+        } catch (AssertionError e) {
+            return null;
+        }
+    }
+
+    private static int status(ApiClient client, String path, String key) {
+        try {
+            return client.get(path, key).status();
+        } catch (AssertionError e) {
+            return -1;
+        }
+    }
+}
