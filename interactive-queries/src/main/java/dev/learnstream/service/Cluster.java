@@ -12,8 +12,9 @@ public interface Cluster {
      * @param activeIsSelf whether that is this instance
      * @param standbys     the instances with a standby copy (host:port), this one included
      * @param standbyIsSelf whether this instance has a standby copy
+     * @param partition    the partition holding the key
      */
-    record Placement(String active, boolean activeIsSelf, List<String> standbys, boolean standbyIsSelf) {
+    record Placement(String active, boolean activeIsSelf, List<String> standbys, boolean standbyIsSelf, int partition) {
     }
 
     /** Null when the placement is unknown (not running yet, or rebalancing). */

@@ -198,26 +198,25 @@ public final class QueryApi {
      * active host, else at the active host, else from a standby, else 503.
      */
     private void keyed(Context ctx, String store, String partitionKey, Function<View, Object> answer) {
+        final Cluster.Placement placement = deps.cluster().placement(store, partitionKey);
         final String forwarded = ctx.header(Forwarder.FORWARDED);
         if (forwarded != null) {
             // Another instance chose us: answer from what we have, or say we cannot.
-            final boolean standby = "standby".equals(forwarded);
-            if (!answerLocally(ctx, store, partitionKey, standby, answer)) {
+            if (placement == null || !answerLocally(ctx, store, placement, "standby".equals(forwarded), answer)) {
                 throw ApiException.unavailable("This instance does not host that partition now");
             }
             return;
         }
-        final Cluster.Placement placement = deps.cluster().placement(store, partitionKey);
         if (placement == null) {
             throw ApiException.unavailable("The owner of this key is not known yet (starting or rebalancing)");
         }
-        if (placement.activeIsSelf() && answerLocally(ctx, store, partitionKey, false, answer)) {
+        if (placement.activeIsSelf() && answerLocally(ctx, store, placement, false, answer)) {
             return;
         }
         if (placement.active() != null && !placement.activeIsSelf() && relay(ctx, placement.active(), "active")) {
             return;
         }
-        if (placement.standbyIsSelf() && answerLocally(ctx, store, partitionKey, true, answer)) {
+        if (placement.standbyIsSelf() && answerLocally(ctx, store, placement, true, answer)) {
             return;
         }
         for (final String standby : placement.standbys()) {
@@ -228,17 +227,18 @@ public final class QueryApi {
         throw ApiException.unavailable("No instance can answer for this key now (owner down and no standby ready)");
     }
 
-    private boolean answerLocally(Context ctx, String store, String partitionKey, boolean standby,
+    private boolean answerLocally(Context ctx, String store, Cluster.Placement placement, boolean standby,
                                   Function<View, Object> answer) {
+        final int partition = placement.partition();
         final View view = new View() {
             @Override
             public List<Row> prefix(String name, String prefix) {
-                return deps.stores().prefix(name, partitionKey, prefix, standby).orElseThrow(NotHere::new);
+                return deps.stores().prefix(name, partition, prefix, standby).orElseThrow(NotHere::new);
             }
 
             @Override
             public List<Row> range(String name, String from, String to) {
-                return deps.stores().range(name, partitionKey, from, to, standby).orElseThrow(NotHere::new);
+                return deps.stores().range(name, partition, from, to, standby).orElseThrow(NotHere::new);
             }
         };
         final Object body;
@@ -248,19 +248,14 @@ public final class QueryApi {
             return false;
         }
         ctx.header(SERVED_BY, deps.cluster().self());
-        if (standby && !isActiveHere(store, partitionKey)) {
+        if (standby && !placement.activeIsSelf()) {
             ctx.header(SOURCE, "standby");
-            ctx.header(LAG, Long.toString(deps.stores().lag(store, partitionKey)));
+            ctx.header(LAG, Long.toString(deps.stores().lag(store, partition)));
         } else {
             ctx.header(SOURCE, "active");
         }
         ctx.json(body);
         return true;
-    }
-
-    private boolean isActiveHere(String store, String partitionKey) {
-        final Cluster.Placement placement = deps.cluster().placement(store, partitionKey);
-        return placement != null && placement.activeIsSelf();
     }
 
     private boolean relay(Context ctx, String instance, String mode) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -52,7 +53,7 @@ public final class StreamsStores implements LocalStores, Cluster {
         final List<String> standbys = new ArrayList<>();
         metadata.standbyHosts().forEach(host -> standbys.add(host.host() + ":" + host.port()));
         return new Placement(known ? active.host() + ":" + active.port() : null, known && active.equals(self), standbys,
-                metadata.standbyHosts().contains(self));
+                metadata.standbyHosts().contains(self), metadata.partition());
     }
 
     @Override
@@ -71,13 +72,13 @@ public final class StreamsStores implements LocalStores, Cluster {
     }
 
     @Override
-    public Optional<List<Row>> prefix(String store, String partitionKey, String prefix, boolean standby) {
-        return read(store, partitionKey, standby, view -> prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS));
+    public Optional<List<Row>> prefix(String store, int partition, String prefix, boolean standby) {
+        return read(store, partition, standby, view -> prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS));
     }
 
     @Override
-    public Optional<List<Row>> range(String store, String partitionKey, String from, String to, boolean standby) {
-        return read(store, partitionKey, standby, view -> view.range(from, to));
+    public Optional<List<Row>> range(String store, int partition, String from, String to, boolean standby) {
+        return read(store, partition, standby, view -> view.range(from, to));
     }
 
     @Override
@@ -97,13 +98,9 @@ public final class StreamsStores implements LocalStores, Cluster {
     }
 
     @Override
-    public long lag(String store, String partitionKey) {
-        final KeyQueryMetadata metadata = metadata(store, partitionKey);
-        if (metadata == null) {
-            return 0;
-        }
+    public long lag(String store, int partition) {
         final Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
-        final LagInfo lag = lags == null ? null : lags.get(metadata.partition());
+        final LagInfo lag = lags == null ? null : lags.get(partition);
         return lag == null ? 0 : Math.max(0, lag.offsetLag());
     }
 
@@ -121,22 +118,31 @@ public final class StreamsStores implements LocalStores, Cluster {
         KeyValueIterator<String, Object> open(ReadOnlyKeyValueStore<String, Object> view);
     }
 
-    private Optional<List<Row>> read(String store, String partitionKey, boolean standby, Scan scan) {
-        final KeyQueryMetadata metadata = metadata(store, partitionKey);
-        if (metadata == null) {
-            return Optional.empty();
-        }
-        try {
-            StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters = StoreQueryParameters
-                    .fromNameAndType(store, QueryableStoreTypes.<String, Object>keyValueStore())
-                    .withPartition(metadata.partition());
-            if (standby) {
-                parameters = parameters.enableStaleStores();
+    private record View(String store, int partition, boolean standby) {
+    }
+
+    /**
+     * Store views by partition, kept between queries: a view looks its store up on each call, and
+     * one that stopped working (the partition moved) is dropped and fetched again.
+     */
+    private final Map<View, ReadOnlyKeyValueStore<String, Object>> views = new ConcurrentHashMap<>();
+
+    private Optional<List<Row>> read(String store, int partition, boolean standby, Scan scan) {
+        final View key = new View(store, partition, standby);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                final ReadOnlyKeyValueStore<String, Object> view = views.computeIfAbsent(key, k -> {
+                    StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters = StoreQueryParameters
+                            .fromNameAndType(k.store(), QueryableStoreTypes.<String, Object>keyValueStore())
+                            .withPartition(k.partition());
+                    return streams.store(k.standby() ? parameters.enableStaleStores() : parameters);
+                });
+                return Optional.of(rows(scan.open(view)));
+            } catch (InvalidStateStoreException e) {
+                views.remove(key);
             }
-            return Optional.of(rows(scan.open(streams.store(parameters))));
-        } catch (InvalidStateStoreException e) {
-            return Optional.empty();
         }
+        return Optional.empty();
     }
 
     private static List<Row> rows(KeyValueIterator<String, Object> iterator) {

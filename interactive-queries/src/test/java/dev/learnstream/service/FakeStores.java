@@ -15,7 +15,7 @@ final class FakeStores implements LocalStores, Cluster {
 
     String self = "127.0.0.1:0";
     /** Placement per partition key; default: active here. */
-    Function<String, Placement> placement = key -> new Placement(self, true, List.of(), false);
+    Function<String, Placement> placement = key -> new Placement(self, true, List.of(), false, 0);
     boolean activeHosted = true;
     boolean standbyHosted = false;
     long lag = 0;
@@ -48,7 +48,7 @@ final class FakeStores implements LocalStores, Cluster {
     }
 
     @Override
-    public Optional<List<Row>> prefix(String store, String partitionKey, String prefix, boolean standby) {
+    public Optional<List<Row>> prefix(String store, int partition, String prefix, boolean standby) {
         if (!(activeHosted || standby && standbyHosted)) {
             return Optional.empty();
         }
@@ -56,7 +56,7 @@ final class FakeStores implements LocalStores, Cluster {
     }
 
     @Override
-    public Optional<List<Row>> range(String store, String partitionKey, String from, String to, boolean standby) {
+    public Optional<List<Row>> range(String store, int partition, String from, String to, boolean standby) {
         if (failure != null) {
             throw failure;
         }
@@ -84,7 +84,7 @@ final class FakeStores implements LocalStores, Cluster {
     }
 
     @Override
-    public long lag(String store, String partitionKey) {
+    public long lag(String store, int partition) {
         return lag;
     }
 }

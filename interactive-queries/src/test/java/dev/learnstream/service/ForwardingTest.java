@@ -43,8 +43,8 @@ class ForwardingTest {
         storesA.activeHosted = false;
         storesA.standbyHosted = true;
         storesA.lag = 12;
-        storesA.placement = key -> new Cluster.Placement(storesB.self, false, List.of(storesA.self), true);
-        storesB.placement = key -> new Cluster.Placement(storesB.self, true, List.of(storesA.self), false);
+        storesA.placement = key -> new Cluster.Placement(storesB.self, false, List.of(storesA.self), true, 0);
+        storesB.placement = key -> new Cluster.Placement(storesB.self, true, List.of(storesA.self), false, 0);
     }
 
     @AfterEach

@@ -206,7 +206,7 @@ class QueryApiTest {
         final ApiClient.Response unknown = client.get("/api/v1/users/u1/analytics", ADMIN);
         assertError(unknown, 503, "unavailable", null);
         assertThat(unknown.header("Retry-After")).isEqualTo("5");
-        stores.placement = key -> new Cluster.Placement(stores.self, true, List.of(), false);
+        stores.placement = key -> new Cluster.Placement(stores.self, true, List.of(), false, 0);
         stores.failure = new IllegalStateException("secret internals");
         final ApiClient.Response failed = client.get("/api/v1/courses/dsa-101/analytics", ADMIN);
         assertError(failed, 500, "internal", null);

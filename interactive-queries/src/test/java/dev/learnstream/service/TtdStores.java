@@ -20,7 +20,7 @@ final class TtdStores implements LocalStores, Cluster {
 
     @Override
     public Placement placement(String store, String partitionKey) {
-        return new Placement(self(), true, List.of(), false);
+        return new Placement(self(), true, List.of(), false, 0);
     }
 
     @Override
@@ -34,12 +34,12 @@ final class TtdStores implements LocalStores, Cluster {
     }
 
     @Override
-    public Optional<List<Row>> prefix(String store, String partitionKey, String prefix, boolean standby) {
+    public Optional<List<Row>> prefix(String store, int partition, String prefix, boolean standby) {
         return Optional.of(all(store, prefix, standby));
     }
 
     @Override
-    public Optional<List<Row>> range(String store, String partitionKey, String from, String to, boolean standby) {
+    public Optional<List<Row>> range(String store, int partition, String from, String to, boolean standby) {
         final KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
         return Optional.of(rows(kv.range(from, to)));
     }
@@ -51,7 +51,7 @@ final class TtdStores implements LocalStores, Cluster {
     }
 
     @Override
-    public long lag(String store, String partitionKey) {
+    public long lag(String store, int partition) {
         return 0;
     }
 

@@ -38,6 +38,9 @@ public final class Main {
                          Cost of the memory model's punctuation against the number of stored
                          memories (in-process, real stores): --states 10000,1000000 (sizes),
                          --due 100 (due per punctuation), --punctuations 50. Last line: ratio=.
+              iq-bench   Interactive-query latency at a fixed rate (open loop) against two service
+                         instances on a local broker, for keys the instance owns and keys it forwards:
+                         --rate 5000 (req/s), --duration 30s, --learners 500, --events 20000.
               help       Show this text.
 
             Stack options (dev, simulate):
@@ -93,6 +96,7 @@ public final class Main {
                 case "memory-replay" -> MemoryReplayCommand.run(rest, in, out);
                 case "evaluate" -> EvaluateCommand.run(rest, out);
                 case "memory-bench" -> MemoryBenchCommand.run(rest, out);
+                case "iq-bench" -> IqBenchCommand.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
                     yield 0;

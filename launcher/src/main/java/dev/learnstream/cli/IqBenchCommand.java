@@ -1,0 +1,245 @@
+package dev.learnstream.cli;
+
+import dev.learnstream.service.QueryService;
+import dev.learnstream.service.ServiceConfig;
+import dev.learnstream.simulator.KafkaOutput;
+import dev.learnstream.simulator.ProducedRecord;
+import dev.learnstream.simulator.Simulator;
+import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Waits;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
+import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.TopologySettings;
+import dev.learnstream.topology.TopologyTopics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * {@code iq-bench}: latency of interactive queries at a fixed request rate, for keys the queried
+ * instance owns (local) and keys it must forward to the other instance. A local broker and
+ * registry, simulated learners pre-loaded, two service instances in this JVM; then an open-loop
+ * load: requests are sent on schedule whether or not earlier ones have returned, and each latency
+ * is measured from its scheduled time, so a stall shows up in the figures instead of slowing the
+ * load down.
+ */
+final class IqBenchCommand {
+
+    private static final String KEY = "bench-admin-key-0123456789";
+
+    private IqBenchCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        try {
+            return measure(args, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int measure(List<String> args, PrintStream out) throws IOException, InterruptedException {
+        final Options options = Options.parse("iq-bench", args, Set.of("rate", "duration", "learners", "events",
+                "in-flight"), Set.of());
+        final int inFlight = Math.max(1, options.integer("in-flight", 64));
+        final int rate = Math.max(1, options.integer("rate", 5_000));
+        final Duration duration = options.duration("duration", Duration.ofSeconds(30));
+        final int learners = Math.max(10, options.integer("learners", 500));
+        final int events = Math.max(1_000, options.integer("events", 20_000));
+        final TopicNames names = TopicNames.defaults();
+        try (LocalStack stack = LocalStack.start(LocalStack.Options.embedded().withoutPostgres())) {
+            final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, TopologySettings.defaults(names, serdes), 4, (short) 1, null);
+            }
+            final Set<String> users = preload(stack, names, serdes, learners, events);
+            out.printf(Locale.ROOT, "pre-loaded %d events of %d learners%n", events, users.size());
+            final Path work = Files.createTempDirectory("learnstream-iq-bench");
+            final int portA = QueryService.freePort();
+            final int portB = QueryService.freePort();
+            try (QueryService a = QueryService.start(config(stack, work, "a", portA));
+                 QueryService b = QueryService.start(config(stack, work, "b", portB))) {
+                final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                final String base = "http://127.0.0.1:" + portA;
+                final List<String> local = new ArrayList<>();
+                final List<String> forwarded = new ArrayList<>();
+                Waits.until("instance A to answer every learner", Duration.ofSeconds(180), Duration.ofSeconds(1), () -> {
+                    local.clear();
+                    forwarded.clear();
+                    for (final String user : users) {
+                        final HttpResponse<String> response = send(http, base + path(user));
+                        if (response == null || response.statusCode() != 200) {
+                            return false;
+                        }
+                        final String servedBy = response.headers().firstValue("X-LearnStream-Served-By").orElse("");
+                        (servedBy.endsWith(":" + portA) ? local : forwarded).add(user);
+                    }
+                    return true;
+                });
+                out.printf(Locale.ROOT, "instance A owns %d learners, forwards %d to B%n", local.size(), forwarded.size());
+                // Measure queries, not the topology catching up: wait until both instances stop consuming.
+                final String baseB = "http://127.0.0.1:" + portB;
+                final double[] last = {-1};
+                Waits.until("the stream threads to be idle", Duration.ofSeconds(300), Duration.ofSeconds(3), () -> {
+                    final double consumed = consumed(http, base) + consumed(http, baseB);
+                    final boolean idle = consumed == last[0];
+                    last[0] = consumed;
+                    return idle;
+                });
+                // Warm up both paths (JIT, connection pools) before measuring.
+                load(http, base, local, Math.min(rate, 1_000), Duration.ofSeconds(5), inFlight);
+                load(http, base, forwarded, Math.min(rate, 1_000), Duration.ofSeconds(5), inFlight);
+                out.printf(Locale.ROOT, "open loop at %d req/s for %s, at most %d requests in flight%n", rate, duration,
+                        inFlight);
+                final Figures localFigures = load(http, base, local, rate, duration, inFlight);
+                out.println("local     " + localFigures);
+                final Figures forwardedFigures = load(http, base, forwarded, rate, duration, inFlight);
+                out.println("forwarded " + forwardedFigures);
+            }
+        }
+        return 0;
+    }
+
+    private record Figures(int sent, int failed, double seconds, double p50, double p99, double max) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "requests=%d failed=%d rate=%.0f/s p50=%.2fms p99=%.2fms max=%.2fms",
+                    sent, failed, sent / seconds, p50, p99, max);
+        }
+    }
+
+    /**
+     * Sends {@code rate} requests per second for {@code duration}. At most {@code inFlight} are
+     * outstanding (like a load tool's connection count); a request that has to wait for one still
+     * counts its latency from its scheduled time.
+     */
+    private static Figures load(HttpClient http, String base, List<String> users, int rate, Duration duration,
+                                int inFlight) throws InterruptedException {
+        final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(inFlight);
+        final int total = (int) Math.max(1, rate * duration.toMillis() / 1000);
+        final long[] latencies = new long[total];
+        final AtomicInteger failed = new AtomicInteger();
+        final CountDownLatch done = new CountDownLatch(total);
+        final long start = System.nanoTime();
+        final long interval = 1_000_000_000L / rate;
+        for (int i = 0; i < total; i++) {
+            final long scheduled = start + i * interval;
+            final long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            permits.acquire();
+            final int index = i;
+            final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path(users.get(i % users.size()))))
+                    .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(10)).build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                latencies[index] = System.nanoTime() - scheduled;
+                if (error != null || response.statusCode() != 200) {
+                    failed.incrementAndGet();
+                }
+                permits.release();
+                done.countDown();
+            });
+        }
+        done.await(60, TimeUnit.SECONDS);
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        final long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Figures(total, failed.get(), seconds, sorted[total / 2] / 1e6,
+                sorted[(int) Math.min(total - 1, Math.ceil(total * 0.99) - 1)] / 1e6, sorted[total - 1] / 1e6);
+    }
+
+    /** Records consumed so far by an instance's stream threads, from its Prometheus metrics. */
+    private static double consumed(HttpClient http, String base) {
+        final HttpResponse<String> metrics = send(http, base + "/metrics");
+        if (metrics == null) {
+            return -1;
+        }
+        return metrics.body().lines().filter(line -> line.startsWith("learnstream_topic_records_consumed_total{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static String path(String user) {
+        return "/api/v1/users/" + user + "/analytics";
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static ServiceConfig config(LocalStack stack, Path work, String name, int port) {
+        final Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
+        env.put("LEARNSTREAM_API_KEYS", KEY + ":admin");
+        env.put("LEARNSTREAM_APPLICATION_ID", "learnstream-iq-bench");
+        env.put("LEARNSTREAM_HTTP_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_HTTP_PORT", Integer.toString(port));
+        env.put("LEARNSTREAM_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_STATE_DIR", work.resolve("state-" + name).toString());
+        return ServiceConfig.from(env);
+    }
+
+    private static Set<String> preload(LocalStack stack, TopicNames names, Map<String, Object> serdes, int learners,
+                                       int events) {
+        final Set<String> users = new TreeSet<>();
+        try (KafkaOutput kafka = new KafkaOutput(stack.kafkaBootstrap(), new Properties())) {
+            new Simulator(new SimulatorConfig(learners, 5, 0, null, events, 0.0, Duration.ofDays(5), true), names,
+                    EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(new Simulator.Output() {
+                        @Override
+                        public void send(ProducedRecord record, SimulatorStats stats) {
+                            if (record.topic().equals(names.name(EventTopic.USER_LOGIN))) {
+                                users.add(record.key());
+                            }
+                            kafka.send(record, stats);
+                        }
+
+                        @Override
+                        public void flush() {
+                            kafka.flush();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    }, () -> false);
+        }
+        return users;
+    }
+}
