@@ -2,6 +2,7 @@ package dev.learnstream.service;
 
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.Durations;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.StreamsSettings;
 import dev.learnstream.topology.TopologySettings;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -144,23 +144,16 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         if (text == null || text.isBlank()) {
             return fallback;
         }
+        final Duration value;
         try {
-            final String trimmed = text.trim().toLowerCase(Locale.ROOT);
-            final Duration value;
-            if (trimmed.endsWith("ms")) {
-                value = Duration.ofMillis(Long.parseLong(trimmed.substring(0, trimmed.length() - 2)));
-            } else if (trimmed.endsWith("s")) {
-                value = Duration.ofSeconds(Long.parseLong(trimmed.substring(0, trimmed.length() - 1)));
-            } else {
-                value = Duration.parse(text.trim());
-            }
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got '" + text + "'");
-            }
-            return value;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 500ms, 2s or PT2S, got '" + text + "'", e);
+            value = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " " + e.getMessage(), e);
         }
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got '" + text + "'");
+        }
+        return value;
     }
 
     private static String localHostName() {

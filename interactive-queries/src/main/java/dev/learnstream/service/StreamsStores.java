@@ -145,7 +145,8 @@ public final class StreamsStores implements LocalStores, Cluster {
         return Optional.empty();
     }
 
-    private static List<Row> rows(KeyValueIterator<String, Object> iterator) {
+    /** Every entry of the iterator as a row, closing it. */
+    static List<Row> rows(KeyValueIterator<String, Object> iterator) {
         final List<Row> rows = new ArrayList<>();
         try (iterator) {
             while (iterator.hasNext()) {

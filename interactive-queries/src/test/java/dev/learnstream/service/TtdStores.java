@@ -1,12 +1,9 @@
 package dev.learnstream.service;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The real topology's stores in a TopologyTestDriver, as one instance that owns everything. */
@@ -41,28 +38,17 @@ final class TtdStores implements LocalStores, Cluster {
     @Override
     public Optional<List<Row>> range(String store, int partition, String from, String to, boolean standby) {
         final KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
-        return Optional.of(rows(kv.range(from, to)));
+        return Optional.of(StreamsStores.rows(kv.range(from, to)));
     }
 
     @Override
     public List<Row> all(String store, String prefix, boolean standby) {
         final KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
-        return rows(prefix.isEmpty() ? kv.all() : kv.prefixScan(prefix, new StringSerializer()));
+        return StreamsStores.rows(prefix.isEmpty() ? kv.all() : kv.prefixScan(prefix, new StringSerializer()));
     }
 
     @Override
     public long lag(String store, int partition) {
         return 0;
-    }
-
-    private static List<Row> rows(KeyValueIterator<String, Object> iterator) {
-        final List<Row> rows = new ArrayList<>();
-        try (iterator) {
-            while (iterator.hasNext()) {
-                final KeyValue<String, Object> entry = iterator.next();
-                rows.add(new Row(entry.key, StoredValues.json(entry.value)));
-            }
-        }
-        return rows;
     }
 }

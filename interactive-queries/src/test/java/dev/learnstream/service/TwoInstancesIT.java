@@ -3,14 +3,14 @@ package dev.learnstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnstream.simulator.KafkaOutput;
-import dev.learnstream.simulator.ProducedRecord;
+import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
-import dev.learnstream.simulator.SimulatorStats;
 import dev.learnstream.stack.ChildProcessMain;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
@@ -50,24 +50,8 @@ class TwoInstancesIT {
             final Set<String> users = new TreeSet<>();
             try (KafkaOutput kafka = new KafkaOutput(stack.kafkaBootstrap(), new Properties())) {
                 new Simulator(new SimulatorConfig(60, 11, 0, null, 3_000, 0.0, Duration.ofDays(3), true), names,
-                        EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(new Simulator.Output() {
-                            @Override
-                            public void send(ProducedRecord record, SimulatorStats stats) {
-                                if (record.topic().equals(names.name(dev.learnstream.topics.EventTopic.USER_LOGIN))) {
-                                    users.add(record.key());
-                                }
-                                kafka.send(record, stats);
-                            }
-
-                            @Override
-                            public void flush() {
-                                kafka.flush();
-                            }
-
-                            @Override
-                            public void close() {
-                            }
-                        }, () -> false);
+                        EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC())
+                        .run(new KeyRecordingOutput(kafka, names.name(EventTopic.USER_LOGIN), users), () -> false);
             }
             assertThat(users).hasSizeGreaterThan(10);
 

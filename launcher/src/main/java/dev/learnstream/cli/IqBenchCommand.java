@@ -3,10 +3,9 @@ package dev.learnstream.cli;
 import dev.learnstream.service.QueryService;
 import dev.learnstream.service.ServiceConfig;
 import dev.learnstream.simulator.KafkaOutput;
-import dev.learnstream.simulator.ProducedRecord;
+import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
-import dev.learnstream.simulator.SimulatorStats;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
@@ -221,24 +220,8 @@ final class IqBenchCommand {
         final Set<String> users = new TreeSet<>();
         try (KafkaOutput kafka = new KafkaOutput(stack.kafkaBootstrap(), new Properties())) {
             new Simulator(new SimulatorConfig(learners, 5, 0, null, events, 0.0, Duration.ofDays(5), true), names,
-                    EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(new Simulator.Output() {
-                        @Override
-                        public void send(ProducedRecord record, SimulatorStats stats) {
-                            if (record.topic().equals(names.name(EventTopic.USER_LOGIN))) {
-                                users.add(record.key());
-                            }
-                            kafka.send(record, stats);
-                        }
-
-                        @Override
-                        public void flush() {
-                            kafka.flush();
-                        }
-
-                        @Override
-                        public void close() {
-                        }
-                    }, () -> false);
+                    EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC())
+                    .run(new KeyRecordingOutput(kafka, names.name(EventTopic.USER_LOGIN), users), () -> false);
         }
         return users;
     }

@@ -1,22 +1,17 @@
 package dev.learnstream.cli;
 
+import dev.learnstream.topology.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code --name value}, {@code --name=value} and {@code --flag} options of one command. Only the
  * options a command declares are accepted; each typed getter names the option when its value is bad.
  */
 final class Options {
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -101,22 +96,10 @@ final class Options {
         if (text == null) {
             return fallback;
         }
-        final Matcher matcher = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            final long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
         try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw new UsageException(command + ": --" + name + " must be a duration such as 30s, 5m, 2h or 7d, got '"
-                    + text + "'");
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": --" + name + " " + e.getMessage());
         }
     }
 }

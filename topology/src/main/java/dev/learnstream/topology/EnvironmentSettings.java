@@ -4,12 +4,9 @@ import dev.learnstream.memory.Fsrs6;
 import dev.learnstream.memory.GradeMapping;
 import dev.learnstream.topics.TopicNames;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Topology settings from environment variables, each optional with the documented default. A bad
@@ -37,8 +34,6 @@ import java.util.regex.Pattern;
  * </table>
  */
 public final class EnvironmentSettings {
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final Map<String, String> env;
 
@@ -104,22 +99,10 @@ public final class EnvironmentSettings {
         if (text == null || text.isBlank()) {
             return fallback;
         }
-        final Matcher matcher = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            final long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
         try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30s, 5m, 2h, 14d or PT30S, got '"
-                    + text + "'", e);
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " " + e.getMessage(), e);
         }
     }
 
