@@ -96,7 +96,9 @@ final class DevCommand {
             simulator.start();
             final List<String> shown = new ArrayList<>(Simulation.allTopics(names));
             shown.addAll(List.of(ResultTopics.changelogs()));
-            try (streams; api; TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), shown)) {
+            // Streams and API are closed below with a bounded wait, not here: on Ctrl-C the broker
+            // (same process group) may already be gone, and an unbounded close would wait for it forever.
+            try (TopicCounter counter = new TopicCounter(stack.kafkaBootstrap(), shown)) {
                 out.printf(Locale.ROOT, "LearnStream ready: api=http://127.0.0.1:%d kafka=%s registry=%s postgres=%s key=%s%n",
                         apiPort, stack.kafkaBootstrap(), stack.registryUrl(),
                         stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl(), keys.adminKey());
@@ -107,7 +109,7 @@ final class DevCommand {
                 stop.set(true);
                 simulator.join(30_000);
                 api.close();
-                streams.close(Duration.ofSeconds(30));
+                streams.close(Duration.ofSeconds(10));
             }
             if (simulatorError.get() != null) {
                 out.println("simulator failed: " + simulatorError.get().getMessage());
