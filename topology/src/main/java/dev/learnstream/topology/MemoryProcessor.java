@@ -176,8 +176,10 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                 }
             }
             if (activity.courseId() != null && activity.kind() != Activity.Kind.ENROLLED) {
+                final boolean memoryEvent = activity.kind() == Activity.Kind.MODULE_QUIZ
+                        || activity.kind() == Activity.Kind.MODULE_COMPLETED;
                 risk.activity(activity.userId(), activity.courseId(),
-                        activity.kind() == Activity.Kind.MODULE_QUIZ ? activity.score() : null, time);
+                        activity.kind() == Activity.Kind.MODULE_QUIZ ? activity.score() : null, memoryEvent, time);
             }
         }
 
@@ -229,14 +231,23 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             learn(user, module, reviewedAt, grade, baseline, scored, time);
         }
 
-        /** The learner's FSRS-6: own weights once fitted, the configured ones before. */
+        /**
+         * The learner's FSRS-6: own weights once fitted, the configured ones before. The last
+         * learner's is kept, as one event asks for it several times; only {@link #learn} changes it.
+         */
         private Fsrs6 fsrsOf(String user) {
-            final LearnerWeights own = personal.enabled() ? learnerWeights.get(user) : null;
-            if (own == null || own.getWeights().isEmpty()) {
-                return settings.fsrs();
+            if (user.equals(cachedUser)) {
+                return cachedFsrs;
             }
-            return new Fsrs6(own.getWeights().stream().mapToDouble(Double::doubleValue).toArray());
+            final LearnerWeights own = personal.enabled() ? learnerWeights.get(user) : null;
+            cachedFsrs = own == null || own.getWeights().isEmpty() ? settings.fsrs()
+                    : new Fsrs6(own.getWeights().stream().mapToDouble(Double::doubleValue).toArray());
+            cachedUser = user;
+            return cachedFsrs;
         }
+
+        private String cachedUser;
+        private Fsrs6 cachedFsrs;
 
         /** Records the review in the learner's history and refits the learner's weights when due. */
         private void learn(String user, String module, long reviewedAt, Grade grade, Grade baseline, boolean scored,
@@ -273,6 +284,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             own.setFits(own.getFits() + 1);
             own.setFittedAt(Instant.ofEpochMilli(time));
             learnerWeights.put(user, own);
+            cachedUser = null;
             rederive(user, reviews, before, new Fsrs6(fitted), time);
         }
 

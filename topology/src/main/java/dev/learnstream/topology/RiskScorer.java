@@ -57,8 +57,12 @@ final class RiskScorer {
         return Keys.of(user, courseId);
     }
 
-    /** Activity of the learner in the course, with its module quiz score if it was one. */
-    void activity(String user, String courseId, Double quizScore, long time) {
+    /**
+     * Activity of the learner in the course, with its module quiz score if it was one.
+     * {@code memoryChanged}: the event studied or reviewed a module, so the memory factors must
+     * be recounted; other activity only resets inactivity.
+     */
+    void activity(String user, String courseId, Double quizScore, boolean memoryChanged, long time) {
         final AtRiskLearner row = rowOrNew(user, courseId);
         if (row.getLastActivityAt() == null || row.getLastActivityAt().toEpochMilli() < time) {
             row.setLastActivityAt(Instant.ofEpochMilli(time));
@@ -71,13 +75,13 @@ final class RiskScorer {
             }
             row.setRecentScores(recent);
         }
-        evaluate(row, time);
+        evaluate(row, time, memoryChanged);
     }
 
     void recheck(String user, String courseId, long now) {
         final AtRiskLearner row = store.get(key(user, courseId));
         if (row != null) {
-            evaluate(row, now);
+            evaluate(row, now, true);
         }
     }
 
@@ -87,7 +91,13 @@ final class RiskScorer {
                 new ArrayList<>(), null, Instant.EPOCH);
     }
 
-    private void evaluate(AtRiskLearner row, long now) {
+    /**
+     * Scores the row as of {@code now}. The memory factors only change when a memory is studied or
+     * reviewed, crosses an urgency threshold or a signal's grace runs out (all of which come with
+     * {@code recountMemories}); otherwise their last values stand, which spares a scan of the
+     * learner's memories on every event.
+     */
+    private void evaluate(AtRiskLearner row, long now, boolean recountMemories) {
         final boolean wasAtRisk = row.getAtRisk();
         final String key = key(row.getUserId(), row.getCourseId());
         if (row.getNextCheckAt() != null) {
@@ -105,6 +115,22 @@ final class RiskScorer {
         factors.add(new RiskFactor(RiskFactorKind.FALLING_SCORES, drop, rules.scoresWeight() * Math.min(1, drop / 20),
                 String.format(Locale.ROOT, "recent quiz average %.1f points below the earlier one", drop)));
 
+        final List<RiskFactor> previous = row.getFactors();
+        final boolean known = previous.stream().anyMatch(f -> f.getFactor() == RiskFactorKind.FADING_MEMORIES);
+        if (!recountMemories && known) {
+            for (final RiskFactor factor : previous) {
+                if (factor.getFactor() == RiskFactorKind.FADING_MEMORIES
+                        || factor.getFactor() == RiskFactorKind.MISSED_REVISIONS) {
+                    factors.add(factor);
+                }
+            }
+        } else {
+            memoryFactors(row, now, factors);
+        }
+        finish(row, now, factors, inactivity, wasAtRisk, key);
+    }
+
+    private void memoryFactors(AtRiskLearner row, long now, List<RiskFactor> factors) {
         double fading = 0;
         int missed = 0;
         final List<MemoryScore> modules = memories.apply(row.getUserId(), row.getCourseId());
@@ -126,7 +152,10 @@ final class RiskScorer {
         factors.add(new RiskFactor(RiskFactorKind.MISSED_REVISIONS, (double) missed,
                 rules.revisionsWeight() * Math.min(1, missed / 3.0),
                 missed + " revision signal(s) unanswered for more than " + rules.revisionGrace().toDays() + " days"));
+    }
 
+    private void finish(AtRiskLearner row, long now, List<RiskFactor> factors, double inactivity, boolean wasAtRisk,
+                        String key) {
         factors.sort(Comparator.comparingDouble(RiskFactor::getContribution).reversed());
         final double score = Math.min(100, factors.stream().mapToDouble(RiskFactor::getContribution).sum());
         row.setFactors(factors);

@@ -205,12 +205,23 @@ class MemoryModelTest {
                 .findFirst().orElseThrow().getValue()).isEqualTo(4.0);
         assertThat(contribution(latest, RiskFactorKind.MISSED_REVISIONS)).isEqualTo(15.0);
 
-        // Coming back with a good quiz clears it, and that crossing is emitted too.
+        // Coming back: an assessment is course activity but touches no memory, so inactivity
+        // resets while the memory factors stand as last counted (no scan of the memories).
         final Instant back = T0.plus(Duration.ofDays(20)).plusSeconds(3 * 3600);
+        final RiskFactor fadingBefore = factor(latest, RiskFactorKind.FADING_MEMORIES);
+        fixture.send(TestEvents.anAttempt("u1", true, true, false).setOccurredAt(back.minusSeconds(600)).build());
+        final AtRiskLearner afterAssessment = store.get(RiskScorer.key("u1", "dsa-101"));
+        assertThat(contribution(afterAssessment, RiskFactorKind.INACTIVITY)).isZero();
+        assertThat(factor(afterAssessment, RiskFactorKind.FADING_MEMORIES)).isEqualTo(fadingBefore);
+        // Then a good quiz (a review: the memory factors are recounted); the at-risk flag clears once.
         fixture.send(aQuiz().setScore(95).setOccurredAt(back).build());
         final List<AtRiskLearner> cleared = risk.readValuesToList();
         assertThat(cleared).hasSize(1);
         assertThat(cleared.get(0).getAtRisk()).isFalse();
+    }
+
+    private static RiskFactor factor(AtRiskLearner row, RiskFactorKind kind) {
+        return row.getFactors().stream().filter(f -> f.getFactor() == kind).findFirst().orElseThrow();
     }
 
     private static double contribution(AtRiskLearner row, RiskFactorKind kind) {
