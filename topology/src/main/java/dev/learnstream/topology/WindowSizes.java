@@ -8,7 +8,9 @@ enum WindowSizes {
     ONE_MINUTE("1m", Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofDays(1)),
     FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofDays(3)),
     ONE_HOUR("1h", Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofDays(14)),
-    ONE_DAY("1d", Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(90));
+    // Two years of days: the dashboard compares a year with the year before (a few thousand
+    // small entries per dimension).
+    ONE_DAY("1d", Duration.ofDays(1), Duration.ofHours(1), Duration.ofDays(731));
 
     final String label;
     final long sizeMs;
