@@ -53,7 +53,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** A free port to listen on, so application.server can be set before the streams start. */
-    public static int freePort() {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

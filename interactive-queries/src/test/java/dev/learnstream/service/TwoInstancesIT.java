@@ -8,6 +8,7 @@ import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
 import dev.learnstream.stack.ChildProcessMain;
 import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
@@ -56,8 +57,8 @@ class TwoInstancesIT {
             assertThat(users).hasSizeGreaterThan(10);
 
             final Path work = Files.createTempDirectory("learnstream-two-instances");
-            final int portA = QueryService.freePort();
-            final int portB = QueryService.freePort();
+            final int portA = Ports.free();
+            final int portB = Ports.free();
             final Process a = service("a", portA, stack, work);
             final Process b = service("b", portB, stack, work);
             try {

@@ -3,6 +3,7 @@ package dev.learnstream.cli;
 import dev.learnstream.simulator.SimulatorConfig;
 import dev.learnstream.simulator.SimulatorStats;
 import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Ports;
 import dev.learnstream.topics.TopicNames;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -75,7 +76,7 @@ final class DevCommand {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, topology, 1, (short) 1, null);
             }
-            final int apiPort = QueryService.freePort();
+            final int apiPort = Ports.free();
             final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(topology),
                     StreamsSettings.properties("learnstream-dev", stack.kafkaBootstrap(), topology,
                             Map.of(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("streams").toString(),

@@ -7,6 +7,7 @@ import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
 import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
@@ -81,8 +82,8 @@ final class IqBenchCommand {
             final Set<String> users = preload(stack, names, serdes, learners, events);
             out.printf(Locale.ROOT, "pre-loaded %d events of %d learners%n", events, users.size());
             final Path work = Files.createTempDirectory("learnstream-iq-bench");
-            final int portA = QueryService.freePort();
-            final int portB = QueryService.freePort();
+            final int portA = Ports.free();
+            final int portB = Ports.free();
             try (QueryService a = QueryService.start(config(stack, work, "a", portA));
                  QueryService b = QueryService.start(config(stack, work, "b", portB))) {
                 final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -5,6 +5,7 @@ import dev.learnstream.events.UserLogin;
 import dev.learnstream.memory.Fsrs6;
 import dev.learnstream.results.MemoryScore;
 import dev.learnstream.results.MemoryUrgency;
+import dev.learnstream.stack.Dirs;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
@@ -151,7 +152,7 @@ final class MemoryBenchCommand {
                     sorted[sorted.length - 1], crossings, fullScanMs);
         } finally {
             MockSchemaRegistry.drop(scope);
-            deleteQuietly(stateDir);
+            Dirs.deleteQuietly(stateDir);
         }
     }
 
@@ -185,14 +186,6 @@ final class MemoryBenchCommand {
                 rows.clear();
                 index.clear();
             }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // A temp directory left behind is not worth failing the benchmark for.
         }
     }
 }

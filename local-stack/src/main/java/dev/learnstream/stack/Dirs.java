@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 /** File-tree helpers for the stack's scratch directories. */
-final class Dirs {
+public final class Dirs {
 
     private Dirs() {
     }
 
     /** Deletes {@code dir} and everything below it, best effort: a leftover temp tree is harmless. */
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
