@@ -2,8 +2,8 @@ package dev.learnstream.service;
 
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.TopicNames;
-import dev.learnstream.topology.Durations;
 import dev.learnstream.topology.EnvironmentSettings;
+import dev.learnstream.topology.NamedSettings;
 import dev.learnstream.topology.StreamsSettings;
 import dev.learnstream.topology.TopologySettings;
 import java.io.IOException;
@@ -67,8 +67,9 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
     }
 
     static ServiceConfig fromSettings(Map<String, String> settings) {
-        final String bootstrap = required(settings, "KAFKA_BOOTSTRAP_SERVERS");
-        final String registry = required(settings, "SCHEMA_REGISTRY_URL");
+        final NamedSettings named = new NamedSettings(settings);
+        final String bootstrap = named.required("KAFKA_BOOTSTRAP_SERVERS");
+        final String registry = named.required("SCHEMA_REGISTRY_URL");
         final Map<String, Object> serdeOverrides = new HashMap<>();
         if (settings.containsKey("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")) {
             serdeOverrides.put("basic.auth.credentials.source", "USER_INFO");
@@ -77,14 +78,17 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         final Map<String, Object> serdeConfig = EventSerdes.config(registry, serdeOverrides);
         final TopologySettings topology = EnvironmentSettings.read(TopicNames.defaults(), serdeConfig, settings);
 
-        final String httpHost = settings.getOrDefault("LEARNSTREAM_HTTP_HOST", "0.0.0.0");
-        final int httpPort = integer(settings, "LEARNSTREAM_HTTP_PORT", 8080, 0, 65535);
-        final String advertisedHost = settings.getOrDefault("LEARNSTREAM_ADVERTISED_HOST", localHostName());
-        final String applicationId = settings.getOrDefault("LEARNSTREAM_APPLICATION_ID", "learnstream");
-        final String stateDir = settings.getOrDefault("LEARNSTREAM_STATE_DIR", Path.of("state").toAbsolutePath().toString());
-        final int standbys = integer(settings, "LEARNSTREAM_STANDBY_REPLICAS", 1, 0, 10);
-        final Duration forwardTimeout = duration(settings, "LEARNSTREAM_FORWARD_TIMEOUT", Duration.ofSeconds(2));
-        final String keys = required(settings, "LEARNSTREAM_API_KEYS");
+        final String httpHost = named.text("LEARNSTREAM_HTTP_HOST", "0.0.0.0");
+        final int httpPort = named.integer("LEARNSTREAM_HTTP_PORT", 8080, 0, 65535);
+        final String advertisedHost = named.text("LEARNSTREAM_ADVERTISED_HOST", localHostName());
+        final String applicationId = named.text("LEARNSTREAM_APPLICATION_ID", "learnstream");
+        final String stateDir = named.text("LEARNSTREAM_STATE_DIR", Path.of("state").toAbsolutePath().toString());
+        final int standbys = named.integer("LEARNSTREAM_STANDBY_REPLICAS", 1, 0, 10);
+        final Duration forwardTimeout = named.duration("LEARNSTREAM_FORWARD_TIMEOUT", Duration.ofSeconds(2));
+        if (forwardTimeout.isNegative() || forwardTimeout.isZero()) {
+            throw new IllegalArgumentException("LEARNSTREAM_FORWARD_TIMEOUT must be positive, got " + forwardTimeout);
+        }
+        final String keys = named.required("LEARNSTREAM_API_KEYS");
         final ApiKeys apiKeys = ApiKeys.parse("LEARNSTREAM_API_KEYS", keys);
 
         final Map<String, Object> kafka = new LinkedHashMap<>();
@@ -113,47 +117,6 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         props.putAll(kafka);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + actualHttpPort);
         return props;
-    }
-
-    private static String required(Map<String, String> settings, String name) {
-        final String value = settings.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return value.trim();
-    }
-
-    private static int integer(Map<String, String> settings, String name, int fallback, int min, int max) {
-        final String text = settings.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            final int value = Integer.parseInt(text.trim());
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'", e);
-        }
-    }
-
-    private static Duration duration(Map<String, String> settings, String name, Duration fallback) {
-        final String text = settings.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        final Duration value;
-        try {
-            value = Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " " + e.getMessage(), e);
-        }
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got '" + text + "'");
-        }
-        return value;
     }
 
     private static String localHostName() {

@@ -3,9 +3,6 @@ package dev.learnstream.topology;
 import dev.learnstream.memory.Fsrs6;
 import dev.learnstream.memory.GradeMapping;
 import dev.learnstream.topics.TopicNames;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,10 +32,10 @@ import java.util.Map;
  */
 public final class EnvironmentSettings {
 
-    private final Map<String, String> env;
+    private final NamedSettings env;
 
     private EnvironmentSettings(Map<String, String> env) {
-        this.env = env;
+        this.env = new NamedSettings(env);
     }
 
     /** @throws IllegalArgumentException naming the variable whose value is bad */
@@ -48,38 +45,38 @@ public final class EnvironmentSettings {
 
     private TopologySettings topology(TopicNames topics, Map<String, ?> serdeConfig) {
         final MemorySettings defaults = MemorySettings.DEFAULTS;
-        final double[] urgency = numbers("LEARNSTREAM_MEMORY_URGENCY", new double[] {defaults.mediumBelow(),
+        final double[] urgency = env.numbers("LEARNSTREAM_MEMORY_URGENCY", new double[] {defaults.mediumBelow(),
             defaults.highBelow()}, 2);
         final MemorySettings.StruggleRules struggle = build("LEARNSTREAM_STRUGGLE_*", () ->
-                new MemorySettings.StruggleRules(duration("LEARNSTREAM_STRUGGLE_WINDOW", defaults.struggle().window()),
-                        count("LEARNSTREAM_STRUGGLE_FAILURES", defaults.struggle().failures()),
-                        count("LEARNSTREAM_STRUGGLE_SYNTAX_ERRORS", defaults.struggle().syntaxErrors()),
-                        count("LEARNSTREAM_STRUGGLE_HELP_REQUESTS", defaults.struggle().helpRequests())));
+                new MemorySettings.StruggleRules(env.duration("LEARNSTREAM_STRUGGLE_WINDOW", defaults.struggle().window()),
+                        env.integer("LEARNSTREAM_STRUGGLE_FAILURES", defaults.struggle().failures()),
+                        env.integer("LEARNSTREAM_STRUGGLE_SYNTAX_ERRORS", defaults.struggle().syntaxErrors()),
+                        env.integer("LEARNSTREAM_STRUGGLE_HELP_REQUESTS", defaults.struggle().helpRequests())));
         final MemorySettings.RiskRules risk = defaults.risk();
         final MemorySettings.RiskRules riskRules = build("LEARNSTREAM_RISK_THRESHOLD / LEARNSTREAM_RISK_INACTIVE_FOR", () ->
-                new MemorySettings.RiskRules(number("LEARNSTREAM_RISK_THRESHOLD", risk.threshold()),
-                        duration("LEARNSTREAM_RISK_INACTIVE_FOR", risk.inactiveFor()), risk.inactivityWeight(),
+                new MemorySettings.RiskRules(env.number("LEARNSTREAM_RISK_THRESHOLD", risk.threshold()),
+                        env.duration("LEARNSTREAM_RISK_INACTIVE_FOR", risk.inactiveFor()), risk.inactivityWeight(),
                         risk.scoresWeight(), risk.memoryWeight(), risk.revisionsWeight(), risk.revisionGrace()));
         final MemorySettings.Personalization personal = defaults.personal();
         final MemorySettings.Personalization personalization = build("LEARNSTREAM_MEMORY_PERSONAL_MIN_REVIEWS", () ->
-                new MemorySettings.Personalization(flag("LEARNSTREAM_MEMORY_PERSONAL", personal.enabled()),
-                        count("LEARNSTREAM_MEMORY_PERSONAL_MIN_REVIEWS", personal.minimumScored()), personal.growth(),
+                new MemorySettings.Personalization(env.flag("LEARNSTREAM_MEMORY_PERSONAL", personal.enabled()),
+                        env.integer("LEARNSTREAM_MEMORY_PERSONAL_MIN_REVIEWS", personal.minimumScored()), personal.growth(),
                         personal.iterations(), personal.learningRate(), personal.prior()));
-        final Fsrs6 fsrs = build("LEARNSTREAM_MEMORY_WEIGHTS", () -> new Fsrs6(numbers("LEARNSTREAM_MEMORY_WEIGHTS",
+        final Fsrs6 fsrs = build("LEARNSTREAM_MEMORY_WEIGHTS", () -> new Fsrs6(env.numbers("LEARNSTREAM_MEMORY_WEIGHTS",
                 Fsrs6.DEFAULT_WEIGHTS, Fsrs6.WEIGHT_COUNT)));
         final GradeMapping grades = build("LEARNSTREAM_MEMORY_GRADES", () -> {
-            final String text = env.get("LEARNSTREAM_MEMORY_GRADES");
+            final String text = env.text("LEARNSTREAM_MEMORY_GRADES", null);
             return text == null ? defaults.grades() : GradeMapping.parse(text);
         });
         final MemorySettings memory = build("LEARNSTREAM_MEMORY_DESIRED_RETENTION / LEARNSTREAM_MEMORY_URGENCY", () ->
-                new MemorySettings(fsrs, grades, number("LEARNSTREAM_MEMORY_DESIRED_RETENTION",
+                new MemorySettings(fsrs, grades, env.number("LEARNSTREAM_MEMORY_DESIRED_RETENTION",
                         defaults.desiredRetention()), urgency[0], urgency[1], struggle, riskRules, personalization));
         return build("LEARNSTREAM_DEDUP_HORIZON / DROP_AFTER / SCAN_INTERVAL / MAX_FUTURE_SKEW", () ->
                 new TopologySettings(topics, serdeConfig,
-                        duration("LEARNSTREAM_DEDUP_HORIZON", TopologySettings.DEFAULT_DEDUP_HORIZON),
-                        duration("LEARNSTREAM_DROP_AFTER", TopologySettings.DEFAULT_DROP_AFTER),
-                        duration("LEARNSTREAM_SCAN_INTERVAL", TopologySettings.DEFAULT_SCAN_EVERY),
-                        duration("LEARNSTREAM_MAX_FUTURE_SKEW", TopologySettings.DEFAULT_MAX_FUTURE_SKEW), memory));
+                        env.duration("LEARNSTREAM_DEDUP_HORIZON", TopologySettings.DEFAULT_DEDUP_HORIZON),
+                        env.duration("LEARNSTREAM_DROP_AFTER", TopologySettings.DEFAULT_DROP_AFTER),
+                        env.duration("LEARNSTREAM_SCAN_INTERVAL", TopologySettings.DEFAULT_SCAN_EVERY),
+                        env.duration("LEARNSTREAM_MAX_FUTURE_SKEW", TopologySettings.DEFAULT_MAX_FUTURE_SKEW), memory));
     }
 
     /** Runs a constructor that validates, naming the variables when it refuses. */
@@ -92,70 +89,5 @@ public final class EnvironmentSettings {
             }
             throw new IllegalArgumentException(variables + ": " + e.getMessage(), e);
         }
-    }
-
-    private Duration duration(String name, Duration fallback) {
-        final String text = env.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " " + e.getMessage(), e);
-        }
-    }
-
-    private int count(String name, int fallback) {
-        final String text = env.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'", e);
-        }
-    }
-
-    private double number(String name, double fallback) {
-        final String text = env.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, got '" + text + "'", e);
-        }
-    }
-
-    private double[] numbers(String name, double[] fallback, int expected) {
-        final String text = env.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback.clone();
-        }
-        final String[] parts = text.split(",");
-        if (parts.length != expected) {
-            throw new IllegalArgumentException(name + " must hold " + expected + " comma-separated numbers, got "
-                    + parts.length + " in '" + text + "'");
-        }
-        try {
-            return Arrays.stream(parts).mapToDouble(part -> Double.parseDouble(part.trim())).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must hold numbers only, got '" + text + "'", e);
-        }
-    }
-
-    private boolean flag(String name, boolean fallback) {
-        final String text = env.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + text + "'");
-        };
     }
 }
