@@ -24,6 +24,7 @@ public final class ServiceMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter uncaught;
     private KafkaStreamsMetrics streams;
+    private TopicCounters topicCounters;
 
     public ServiceMetrics() {
         new ClassLoaderMetrics().bindTo(registry);
@@ -39,15 +40,14 @@ public final class ServiceMetrics implements AutoCloseable {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         // The client metrics above keep one series per client; these count per topic.
-        final TopicCounters counters = new TopicCounters(kafkaStreams, registry, topics);
-        scrapeHook = counters::refresh;
+        topicCounters = new TopicCounters(kafkaStreams, registry, topics);
     }
-
-    private Runnable scrapeHook = () -> { };
 
     /** The Prometheus text, with per-topic counters brought up to date first. */
     public String scrape() {
-        scrapeHook.run();
+        if (topicCounters != null) {
+            topicCounters.refresh();
+        }
         return registry.scrape();
     }
 

@@ -2,6 +2,7 @@ package dev.learnstream.service;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,11 @@ final class TopicCounters {
     private final KafkaStreams streams;
     private final MeterRegistry registry;
     private final Set<String> topics;
+    private static final String CONSUMED = "records-consumed-total";
+    private static final String PRODUCED = "record-send-total";
+
     private final Set<String> registered = new HashSet<>();
+    private volatile Map<String, Double> latest = Map.of();
 
     /** @param topics the topics to count: the clients also report legacy underscore aliases, left out */
     TopicCounters(KafkaStreams streams, MeterRegistry registry, Set<String> topics) {
@@ -29,33 +34,35 @@ final class TopicCounters {
         this.topics = topics;
     }
 
+    /**
+     * Sums the per-topic client metrics in one pass over the streams' metrics, registering a
+     * counter for each topic seen for the first time. Called before each scrape; the counters
+     * report the sums of the latest pass.
+     */
     synchronized void refresh() {
-        for (final MetricName name : streams.metrics().keySet()) {
+        final Map<String, Double> sums = new HashMap<>();
+        for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            final MetricName name = entry.getKey();
             final String topic = name.tags().get("topic");
-            if (topic == null || !topics.contains(topic) || name.tags().containsKey("partition")) {
+            if (topic == null || !topics.contains(topic) || name.tags().containsKey("partition")
+                    || !(entry.getValue().metricValue() instanceof Number value)) {
                 continue;
             }
-            if (name.name().equals("records-consumed-total") && registered.add("consumed " + topic)) {
-                FunctionCounter.builder("learnstream.topic.records.consumed", this, self -> self.sum("records-consumed-total", topic))
-                        .description("Records read from the topic by the stream threads").tag("topic", topic)
-                        .register(registry);
-            } else if (name.name().equals("record-send-total") && registered.add("produced " + topic)) {
-                FunctionCounter.builder("learnstream.topic.records.produced", this, self -> self.sum("record-send-total", topic))
-                        .description("Records written to the topic by the stream threads").tag("topic", topic)
-                        .register(registry);
+            if (name.name().equals(CONSUMED) || name.name().equals(PRODUCED)) {
+                sums.merge(name.name() + " " + topic, value.doubleValue(), Double::sum);
             }
         }
-    }
-
-    private double sum(String metric, String topic) {
-        double total = 0;
-        for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-            if (entry.getKey().name().equals(metric) && topic.equals(entry.getKey().tags().get("topic"))
-                    && !entry.getKey().tags().containsKey("partition")
-                    && entry.getValue().metricValue() instanceof Number value) {
-                total += value.doubleValue();
+        latest = sums;
+        for (final String series : sums.keySet()) {
+            if (registered.add(series)) {
+                final boolean consumed = series.startsWith(CONSUMED + " ");
+                final String topic = series.substring(series.indexOf(' ') + 1);
+                FunctionCounter.builder(consumed ? "learnstream.topic.records.consumed" : "learnstream.topic.records.produced",
+                                this, self -> self.latest.getOrDefault(series, 0.0))
+                        .description(consumed ? "Records read from the topic by the stream threads"
+                                : "Records written to the topic by the stream threads")
+                        .tag("topic", topic).register(registry);
             }
         }
-        return total;
     }
 }
