@@ -121,6 +121,9 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         private final WeightFitter fitter = new WeightFitter(personal.iterations(), personal.learningRate(),
                 personal.prior());
         private final EffectiveClock clock = new EffectiveClock();
+        /** The last learner whose FSRS was asked for, and that FSRS (see {@link #fsrsOf}). */
+        private String cachedUser;
+        private Fsrs6 cachedFsrs;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, MemoryScore> scores;
         private KeyValueStore<String, String> alerts;
@@ -246,8 +249,6 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             return cachedFsrs;
         }
 
-        private String cachedUser;
-        private Fsrs6 cachedFsrs;
 
         /** Records the review in the learner's history and refits the learner's weights when due. */
         private void learn(String user, String module, long reviewedAt, Grade grade, Grade baseline, boolean scored,
