@@ -1,0 +1,456 @@
+package dev.learnstream.sink;
+
+import dev.learnstream.avro.AvroDeserializer;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topology.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JDBC sink: consumes the result topics (read_committed) and writes each poll as one
+ * PostgreSQL transaction holding the rows and the consumed offsets. PostgreSQL, not Kafka, holds
+ * the authoritative offsets: on every assignment the sink seeks to what the database says, so a
+ * crash at any point neither loses nor repeats a batch. Offsets are also committed to Kafka after
+ * each transaction, only so that the usual lag tools see the group's progress.
+ *
+ * <p>Transient database failures are retried with a doubling backoff (1 s, 2 s, 4 s, … up to the
+ * configured maximum) while the partitions are paused; a record that can never be written goes to
+ * {@code <topic>.sink.dlq} with the error in its headers (at least once: a retried batch may send a
+ * dead letter twice), and the sink goes on.
+ */
+public final class JdbcSink implements AutoCloseable {
+
+    public static final String DLQ_SUFFIX = ".sink.dlq";
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSink.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final SinkConfig config;
+    private final Map<String, TableMapping<?>> mappings;
+    private final SinkMetrics metrics;
+    private final SinkWriter writer;
+    private final Deserializer<SpecificRecord> values;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean assigned = new AtomicBoolean();
+    private final AtomicLong batchesCommitted = new AtomicLong();
+    /** Per owned partition, the offset stored in sink_offsets as this sink last saw it (absent: none). */
+    private final Map<TopicPartition, Long> stored = new HashMap<>();
+    /** Partitions to position from the database before they are read (paused until then). */
+    private final Set<TopicPartition> toPosition = new HashSet<>();
+    private boolean rebalanced;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public JdbcSink(SinkConfig config, MeterRegistry registry) {
+        this.config = config;
+        final List<TableMapping<?>> chosen = SinkTables.all().stream().filter(m -> config.topics().contains(m.topic())).toList();
+        this.mappings = SinkTables.byTopic(chosen);
+        this.metrics = new SinkMetrics(registry);
+        this.writer = new SinkWriter(jdbi(config), config.groupId());
+        final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
+        deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
+        this.values = deserializer;
+    }
+
+    static Jdbi jdbi(SinkConfig config) {
+        final Properties properties = new Properties();
+        if (config.jdbcUser() != null) {
+            properties.setProperty("user", config.jdbcUser());
+        }
+        if (config.jdbcPassword() != null) {
+            properties.setProperty("password", config.jdbcPassword());
+        }
+        properties.setProperty("ApplicationName", "learnstream-sink");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("connectTimeout", "10");
+        return Jdbi.create(config.jdbcUrl(), properties);
+    }
+
+    /** Brings the database schema up to date (Flyway migrations in {@code db/migration}). */
+    public static void migrate(SinkConfig config) {
+        Flyway.configure()
+                .dataSource(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword())
+                .locations("classpath:db/migration")
+                .connectRetries(10)
+                .load()
+                .migrate();
+    }
+
+    /**
+     * Forgets the stored offsets of this sink's group and empties its tables, so the next run
+     * replays every result topic from the beginning.
+     */
+    public static void reset(SinkConfig config) {
+        try (SinkWriter writer = new SinkWriter(jdbi(config), config.groupId())) {
+            writer.reset(SinkTables.all().stream().filter(m -> config.topics().contains(m.topic())).toList());
+        }
+    }
+
+    /** Creates the dead-letter topics that do not exist yet (same partitions as their source topic). */
+    public static void ensureDeadLetterTopics(SinkConfig config) {
+        final Map<String, Object> props = new HashMap<>(adminConfig(config));
+        try (Admin admin = Admin.create(props)) {
+            final Set<String> existing = admin.listTopics().names().get();
+            final List<NewTopic> missing = new ArrayList<>();
+            for (final String topic : config.topics()) {
+                if (!existing.contains(topic + DLQ_SUFFIX)) {
+                    missing.add(new NewTopic(topic + DLQ_SUFFIX, java.util.Optional.empty(), java.util.Optional.empty()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        LOG.warn("Could not create the sink's dead-letter topics ({}); the broker must auto-create them",
+                                e.getCause().toString());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("Could not list topics to create the sink's dead-letter topics: {}", e.getCause().toString());
+        }
+    }
+
+    private static Map<String, Object> adminConfig(SinkConfig config) {
+        final Map<String, Object> props = new HashMap<>();
+        config.kafka().forEach((key, value) -> {
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put("bootstrap.servers", config.bootstrapServers());
+        return props;
+    }
+
+    /** Consumes and writes until {@link #stop()}; call from the thread that owns the sink. */
+    public void run() {
+        consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            consumer.subscribe(config.topics(), new Positioner());
+            while (running.get()) {
+                if (!toPosition.isEmpty() && !position()) {
+                    continue;
+                }
+                final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                recordLag();
+                if (records.isEmpty()) {
+                    continue;
+                }
+                final Batch batch = new Batch();
+                for (final ConsumerRecord<byte[], byte[]> record : records) {
+                    batch.add(SinkRecord.of(record), mappings.get(record.topic()), values);
+                }
+                write(batch);
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            closeQuietly(consumer);
+            producer.close(Duration.ofSeconds(5));
+            writer.close();
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        final Map<String, Object> props = new HashMap<>();
+        config.kafka().forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-consumer");
+        // Only committed results: an aborted Streams transaction never reaches the tables.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // PostgreSQL holds the offsets; Kafka's are written after each transaction for monitoring only.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchRecords());
+        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        return props;
+    }
+
+    private Map<String, Object> producerConfig() {
+        final Map<String, Object> props = new HashMap<>();
+        config.kafka().forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-dlq");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return props;
+    }
+
+    /** Pauses newly assigned partitions until they are positioned from the database. */
+    private final class Positioner implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            consumer.pause(partitions);
+            toPosition.addAll(partitions);
+            rebalanced = true;
+            assigned.set(!consumer.assignment().isEmpty());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            partitions.forEach(stored::remove);
+            toPosition.removeAll(partitions);
+            rebalanced = true;
+        }
+    }
+
+    /** Seeks the partitions waiting for it to their stored offsets; false (after a backoff) if the database failed. */
+    private boolean position() {
+        final Map<TopicPartition, Long> offsets;
+        try {
+            offsets = writer.storedOffsets(toPosition);
+        } catch (RuntimeException e) {
+            LOG.warn("Reading sink_offsets failed ({}); retrying in {}", DatabaseErrors.describe(e), config.firstBackoff());
+            metrics.retry("read-offsets");
+            pauseFor(config.firstBackoff());
+            return false;
+        }
+        for (final TopicPartition partition : toPosition) {
+            final Long offset = offsets.get(partition);
+            if (offset == null) {
+                stored.remove(partition);
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                stored.put(partition, offset);
+                consumer.seek(partition, offset);
+            }
+        }
+        LOG.info("Positioned {} partition(s) from sink_offsets", toPosition.size());
+        consumer.resume(toPosition);
+        toPosition.clear();
+        return true;
+    }
+
+    /** Writes a batch, retrying transient failures; gives the batch up if the partitions moved meanwhile. */
+    private void write(Batch batch) {
+        Duration backoff = config.firstBackoff();
+        boolean isolate = false;
+        rebalanced = false;
+        while (running.get()) {
+            final Map<TopicPartition, Long> expected = new HashMap<>();
+            batch.nextOffsets().keySet().forEach(p -> expected.put(p, stored.get(p)));
+            final long begin = System.nanoTime();
+            try {
+                final SinkWriter.Written written = writer.write(batch, expected, isolate, rejected -> {
+                    final List<DeadLetter> letters = new ArrayList<>(batch.deadLetters());
+                    letters.addAll(rejected);
+                    sendDeadLetters(letters);
+                });
+                stored.putAll(batch.nextOffsets());
+                metrics.batch(Duration.ofNanos(System.nanoTime() - begin), batch, written);
+                batchesCommitted.incrementAndGet();
+                final Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
+                batch.nextOffsets().forEach((p, o) -> commit.put(p, new OffsetAndMetadata(o)));
+                consumer.commitAsync(commit, null);
+                return;
+            } catch (SinkWriter.FencedException e) {
+                LOG.warn("Batch dropped: {}; re-reading the stored offsets", e.getMessage());
+                repositionAll();
+                return;
+            } catch (RuntimeException e) {
+                if (!isolate && DatabaseErrors.rowAtFault(e)) {
+                    LOG.warn("A row of the batch was rejected ({}); writing the batch row by row to set it aside",
+                            DatabaseErrors.describe(e));
+                    isolate = true;
+                    continue;
+                }
+                final String reason = DatabaseErrors.isTransient(e) ? "transient" : "unexpected";
+                metrics.retry(reason);
+                if ("transient".equals(reason)) {
+                    LOG.warn("Writing a batch of {} records failed ({}); retrying in {}", batch.records(),
+                            DatabaseErrors.describe(e), backoff);
+                } else {
+                    LOG.error("Writing a batch of {} records failed unexpectedly; retrying in {}", batch.records(),
+                            backoff, e);
+                }
+                pauseFor(backoff);
+                if (rebalanced) {
+                    LOG.info("Partitions were reassigned while retrying; the batch is re-read from the stored offsets");
+                    repositionAll();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** After giving a batch up: every owned partition goes back to its stored offset before reading on. */
+    private void repositionAll() {
+        final Set<TopicPartition> owned = consumer.assignment();
+        consumer.pause(owned);
+        toPosition.addAll(owned);
+    }
+
+    /**
+     * Waits while keeping the group membership: the partitions are paused, and polling them only
+     * runs the rebalance protocol (a paused partition returns no records).
+     */
+    private void pauseFor(Duration delay) {
+        final Set<TopicPartition> owned = new HashSet<>(consumer.assignment());
+        final Set<TopicPartition> wasPaused = consumer.paused();
+        consumer.pause(owned);
+        final long end = System.nanoTime() + delay.toNanos();
+        while (running.get()) {
+            final long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            final ConsumerRecords<byte[], byte[]> none = consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
+            if (!none.isEmpty()) {
+                throw new IllegalStateException("paused consumer returned records");
+            }
+        }
+        final Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
+        resume.removeAll(wasPaused);
+        resume.removeAll(toPosition);
+        consumer.resume(resume);
+    }
+
+    private void sendDeadLetters(List<DeadLetter> letters) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (final DeadLetter letter : letters) {
+            final SinkRecord record = letter.record();
+            sent.add(producer.send(new ProducerRecord<>(record.topic() + DLQ_SUFFIX, null, record.timestamp(),
+                    record.key(), record.value(), headers(letter))));
+            metrics.deadLetter(record.topic(), letter.stage());
+            LOG.warn("Record {}-{}@{} sent to {}{}: {} ({})", record.topic(), record.partition(), record.offset(),
+                    record.topic(), DLQ_SUFFIX, letter.stage(), letter.error().getMessage());
+        }
+        // The dead letters must be in Kafka before the offsets that skip them are committed.
+        producer.flush();
+        for (final java.util.concurrent.Future<?> future : sent) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending dead letters", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("sending a dead letter failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private static Headers headers(DeadLetter letter) {
+        final SinkRecord record = letter.record();
+        final Headers headers = new RecordHeaders(record.headers() == null ? new org.apache.kafka.common.header.Header[0]
+                : record.headers().toArray());
+        put(headers, DeadLetters.ERROR_CLASS, letter.error().getClass().getName());
+        put(headers, DeadLetters.ERROR_MESSAGE, String.valueOf(letter.error().getMessage()));
+        put(headers, DeadLetters.STAGE, "sink-" + letter.stage());
+        put(headers, DeadLetters.SOURCE_TOPIC, record.topic());
+        put(headers, DeadLetters.SOURCE_PARTITION, String.valueOf(record.partition()));
+        put(headers, DeadLetters.SOURCE_OFFSET, String.valueOf(record.offset()));
+        put(headers, DeadLetters.SOURCE_TIMESTAMP, String.valueOf(record.timestamp()));
+        return headers;
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void recordLag() {
+        final Map<String, Long> byTopic = new HashMap<>();
+        for (final TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(lag -> byTopic.merge(partition.topic(), lag, Long::sum));
+        }
+        byTopic.forEach(metrics::lag);
+    }
+
+    /** Whether the sink owns partitions (for readiness). */
+    public boolean isAssigned() {
+        return assigned.get();
+    }
+
+    /** Transactions committed so far. */
+    public long batchesCommitted() {
+        return batchesCommitted.get();
+    }
+
+    /** Asks {@link #run()} to return; a batch being written is either committed or not at all. */
+    public void stop() {
+        running.set(false);
+        final KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void closeQuietly(KafkaConsumer<?, ?> consumer) {
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the sink's consumer: {}", e.toString());
+        }
+    }
+}

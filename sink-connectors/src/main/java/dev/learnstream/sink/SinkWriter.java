@@ -1,0 +1,245 @@
+package dev.learnstream.sink;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Writes batches into PostgreSQL, each as one transaction holding the rows and the next offsets
+ * of the partitions it came from. The offsets double as a fence: a batch commits only if the
+ * stored offsets are still those it started from, so a sink instance that lost its partitions
+ * (a zombie after a long pause) cannot overwrite newer rows with older ones.
+ */
+final class SinkWriter implements AutoCloseable {
+
+    /** Another writer advanced a partition since this one read it: the batch must be dropped and re-read. */
+    static final class FencedException extends RuntimeException {
+        FencedException(String message) {
+            super(message);
+        }
+    }
+
+    /** What a committed batch did, per table. */
+    record Written(Map<String, Integer> upserts, Map<String, Integer> deletes, List<DeadLetter> rejected) {
+    }
+
+    private final Jdbi jdbi;
+    private final String group;
+    private Handle handle;
+
+    SinkWriter(Jdbi jdbi, String group) {
+        this.jdbi = jdbi;
+        this.group = group;
+        jdbi.registerArrayType(String.class, "text");
+        jdbi.registerArrayType(Integer.class, "int4");
+        jdbi.registerArrayType(Long.class, "int8");
+        jdbi.registerArrayType(Double.class, "float8");
+        jdbi.registerArrayType(Boolean.class, "bool");
+    }
+
+    /** One connection, kept across batches; dropped after any failure so the next attempt reconnects. */
+    private Handle handle() {
+        if (handle == null) {
+            handle = jdbi.open();
+        }
+        return handle;
+    }
+
+    private void dropConnection() {
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (RuntimeException ignored) {
+                // The connection is broken anyway; a new one is opened on the next attempt.
+            }
+            handle = null;
+        }
+    }
+
+    /** Stored next offsets of this writer's group for the given partitions (absent: never written). */
+    Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) {
+        try {
+            final Map<TopicPartition, Long> stored = new HashMap<>();
+            handle().createQuery("SELECT topic, partition, next_offset FROM sink_offsets WHERE consumer_group = ?")
+                    .bind(0, group)
+                    .map((rs, ctx) -> Map.entry(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3)))
+                    .forEach(entry -> {
+                        if (partitions.contains(entry.getKey())) {
+                            stored.put(entry.getKey(), entry.getValue());
+                        }
+                    });
+            return stored;
+        } catch (RuntimeException e) {
+            dropConnection();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the batch in one transaction. {@code expected} holds, for every partition of the
+     * batch, the stored offset this writer last saw (null: none stored). {@code beforeCommit}
+     * receives the records rejected by PostgreSQL, and runs inside the transaction, so that they
+     * are safely elsewhere (the sink's dead-letter topic) before their offsets are committed.
+     *
+     * @param isolate write row by row with savepoints, to find the rows PostgreSQL rejects
+     * @throws FencedException when the stored offsets moved since {@code expected}
+     */
+    Written write(Batch batch, Map<TopicPartition, Long> expected, boolean isolate, Consumer<List<DeadLetter>> beforeCommit) {
+        try {
+            return handle().inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+                checkFence(h, batch, expected);
+                final Map<String, Integer> upserts = new LinkedHashMap<>();
+                final Map<String, Integer> deletes = new LinkedHashMap<>();
+                final List<DeadLetter> rejected = new ArrayList<>();
+                for (final Batch.TableChanges changes : batch.tables()) {
+                    final List<Batch.Change> toDelete = changes.deletes();
+                    final List<Batch.Change> toUpsert = changes.upserts();
+                    if (isolate) {
+                        rejected.addAll(writeIsolated(h, changes.mapping, toDelete, toUpsert));
+                    } else {
+                        delete(h, changes.mapping, toDelete);
+                        upsert(h, changes.mapping, toUpsert);
+                    }
+                    deletes.put(changes.mapping.table(), toDelete.size());
+                    upserts.put(changes.mapping.table(), toUpsert.size());
+                }
+                storeOffsets(h, batch.nextOffsets());
+                beforeCommit.accept(rejected);
+                return new Written(upserts, deletes, rejected);
+            });
+        } catch (RuntimeException e) {
+            dropConnection();
+            throw e;
+        }
+    }
+
+    private void checkFence(Handle h, Batch batch, Map<TopicPartition, Long> expected) {
+        final List<TopicPartition> partitions = new ArrayList<>(batch.nextOffsets().keySet());
+        final String[] topics = partitions.stream().map(TopicPartition::topic).toArray(String[]::new);
+        final Integer[] numbers = partitions.stream().map(TopicPartition::partition).toArray(Integer[]::new);
+        // FOR UPDATE: a concurrent writer of the same partitions waits here until this one is done.
+        final Map<TopicPartition, Long> stored = new HashMap<>();
+        h.createQuery("SELECT o.topic, o.partition, o.next_offset FROM sink_offsets o "
+                        + "JOIN UNNEST(CAST(? AS text[]), CAST(? AS int4[])) AS p(topic, partition) "
+                        + "ON o.topic = p.topic AND o.partition = p.partition WHERE o.consumer_group = ? FOR UPDATE OF o")
+                .bindArray(0, String.class, (Object[]) topics)
+                .bindArray(1, Integer.class, (Object[]) numbers)
+                .bind(2, group)
+                .map((rs, ctx) -> Map.entry(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3)))
+                .forEach(entry -> stored.put(entry.getKey(), entry.getValue()));
+        for (final TopicPartition partition : partitions) {
+            final Long mine = expected.get(partition);
+            final Long theirs = stored.get(partition);
+            if (mine == null ? theirs != null : !mine.equals(theirs)) {
+                throw new FencedException("offset of " + partition + " in sink_offsets is " + theirs
+                        + ", this sink expected " + mine + ": another sink instance wrote it");
+            }
+        }
+    }
+
+    private static void delete(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        final Update update = h.createUpdate(mapping.deleteSql());
+        final List<Column> keys = mapping.keyColumns();
+        for (int c = 0; c < keys.size(); c++) {
+            update.bindArray(c, keys.get(c).type().elementClass(), column(changes, c, true));
+        }
+        update.execute();
+    }
+
+    private static void upsert(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        final Update update = h.createUpdate(mapping.upsertSql());
+        final List<Column> columns = mapping.columns();
+        for (int c = 0; c < columns.size(); c++) {
+            update.bindArray(c, columns.get(c).type().elementClass(), column(changes, c, false));
+        }
+        update.execute();
+    }
+
+    private static Object[] column(List<Batch.Change> changes, int index, boolean keyOnly) {
+        final Object[] values = new Object[changes.size()];
+        for (int i = 0; i < values.length; i++) {
+            final Batch.Change change = changes.get(i);
+            values[i] = keyOnly ? change.key()[index] : change.row()[index];
+        }
+        return values;
+    }
+
+    /** Row by row, each behind a savepoint, so a row PostgreSQL rejects is set aside and the rest commit. */
+    private static List<DeadLetter> writeIsolated(Handle h, TableMapping<?> mapping, List<Batch.Change> toDelete,
+                                                  List<Batch.Change> toUpsert) {
+        final List<DeadLetter> rejected = new ArrayList<>();
+        for (final Batch.Change change : toDelete) {
+            savepointed(h, () -> delete(h, mapping, List.of(change)), change, rejected);
+        }
+        for (final Batch.Change change : toUpsert) {
+            savepointed(h, () -> upsert(h, mapping, List.of(change)), change, rejected);
+        }
+        return rejected;
+    }
+
+    private static void savepointed(Handle h, Runnable write, Batch.Change change, List<DeadLetter> rejected) {
+        h.execute("SAVEPOINT sink_row");
+        try {
+            write.run();
+            h.execute("RELEASE SAVEPOINT sink_row");
+        } catch (RuntimeException e) {
+            if (!DatabaseErrors.rowAtFault(e)) {
+                throw e;
+            }
+            h.execute("ROLLBACK TO SAVEPOINT sink_row");
+            rejected.add(new DeadLetter(change.source(), "write", e));
+        }
+    }
+
+    private void storeOffsets(Handle h, Map<TopicPartition, Long> next) {
+        final List<TopicPartition> partitions = new ArrayList<>(next.keySet());
+        h.createUpdate("INSERT INTO sink_offsets (consumer_group, topic, partition, next_offset, updated_at) "
+                        + "SELECT ?, p.topic, p.partition, p.next_offset, now() "
+                        + "FROM UNNEST(CAST(? AS text[]), CAST(? AS int4[]), CAST(? AS int8[])) AS p(topic, partition, next_offset) "
+                        + "ON CONFLICT (consumer_group, topic, partition) "
+                        + "DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at")
+                .bind(0, group)
+                .bindArray(1, String.class, partitions.stream().map(TopicPartition::topic).toArray())
+                .bindArray(2, Integer.class, partitions.stream().map(TopicPartition::partition).toArray())
+                .bindArray(3, Long.class, partitions.stream().map(next::get).toArray())
+                .execute();
+    }
+
+    /**
+     * Forgets this group's offsets and empties the result tables, in one transaction, so the
+     * next start replays every result topic from the beginning into empty tables.
+     */
+    void reset(Collection<TableMapping<?>> mappings) {
+        try {
+            handle().useTransaction(h -> {
+                h.createUpdate("DELETE FROM sink_offsets WHERE consumer_group = ?").bind(0, group).execute();
+                for (final TableMapping<?> mapping : mappings) {
+                    h.execute("TRUNCATE " + mapping.table());
+                }
+            });
+        } catch (RuntimeException e) {
+            dropConnection();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        dropConnection();
+    }
+}
