@@ -18,6 +18,10 @@ public final class Main {
               service    The query service alone, configured by environment variables (KAFKA_*,
                          SCHEMA_REGISTRY_URL, LEARNSTREAM_*; see the README): topology, streams and
                          the HTTP API. SIGTERM stops it (HTTP first, then streams) with status 0.
+              sink       The JDBC sink alone, configured by environment variables (KAFKA_*,
+                         SCHEMA_REGISTRY_URL, LEARNSTREAM_SINK_*; see the README): migrates the
+                         schema, then writes the result topics into PostgreSQL exactly once.
+                         --reset-offsets empties the tables and replays the topics from the start.
               simulate   Produce simulated learner events to Kafka (or to an embedded broker), at a
                          fixed rate or as fast as possible; prints the achieved events/s.
               bench      Throughput of the topology against a pass-through Streams app, both
@@ -41,6 +45,9 @@ public final class Main {
               iq-bench   Interactive-query latency at a fixed rate (open loop) against two service
                          instances on a local broker, for keys the instance owns and keys it forwards:
                          --rate 5000 (req/s), --duration 30s, --learners 500, --events 20000.
+              sink-bench Upserted rows/s into PostgreSQL (embedded unless --postgres URL): the writer
+                         alone, then the whole sink from a Kafka topic: --rows 1000000, --batch 10000,
+                         --partitions 4 (of the topic), --writers 2 (connections).
               help       Show this text.
 
             Stack options (dev, simulate):
@@ -91,6 +98,11 @@ public final class Main {
                     Options.parse("service", rest, java.util.Set.of(), java.util.Set.of());
                     yield dev.learnstream.service.ServiceMain.run();
                 }
+                case "sink" -> {
+                    final Options options = Options.parse("sink", rest, java.util.Set.of(), java.util.Set.of("reset-offsets"));
+                    yield dev.learnstream.sink.SinkMain.run(System.getenv(), options.has("reset-offsets"), out, err);
+                }
+                case "sink-bench" -> SinkBenchCommand.run(rest, out);
                 case "simulate" -> SimulateCommand.run(rest, out);
                 case "bench" -> BenchCommand.run(rest, out);
                 case "memory-replay" -> MemoryReplayCommand.run(rest, in, out);

@@ -160,6 +160,11 @@ public final class LocalStack implements AutoCloseable {
         return broker;
     }
 
+    /** The embedded PostgreSQL, for tests that restart it; null when external or not started. */
+    public Postgres postgres() {
+        return postgres;
+    }
+
     /** Process ids of the embedded parts, by part name. */
     public Map<String, Long> pids() {
         final Map<String, Long> pids = new LinkedHashMap<>();

@@ -17,32 +17,41 @@ public final class Postgres implements AutoCloseable {
 
     public static final String DATABASE = "learnstream";
 
-    private final EmbeddedPostgres server;
-    private final Process guard;
-    private final long pid;
+    private final Path dir;
+    private volatile EmbeddedPostgres server;
+    private volatile Process guard;
+    private volatile long pid;
 
-    private Postgres(EmbeddedPostgres server, Process guard, long pid) {
+    private Postgres(Path dir, EmbeddedPostgres server, Process guard, long pid) {
+        this.dir = dir;
         this.server = server;
         this.guard = guard;
         this.pid = pid;
     }
 
+    private static EmbeddedPostgres server(Path dir, int port, boolean clean) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dir.resolve("data"))
+                .setCleanDataDirectory(clean)
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+                .start();
+    }
+
     public static Postgres start(Path dir) {
         try {
             Files.createDirectories(dir);
-            final EmbeddedPostgres server = EmbeddedPostgres.builder()
-                    .setPort(Ports.free())
-                    .setDataDirectory(dir.resolve("data"))
-                    .setCleanDataDirectory(true)
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
-                    .start();
+            // A fresh data directory, deleted by close() rather than by the embedded server's own
+            // close: that one would also delete it on restart().
+            Dirs.deleteQuietly(dir.resolve("data"));
+            final EmbeddedPostgres server = server(dir, Ports.free(), false);
             try (Connection connection = server.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + DATABASE);
             }
             final long pid = postmasterPid(dir.resolve("data"));
-            return new Postgres(server, guard(pid), pid);
+            return new Postgres(dir, server, guard(pid), pid);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start embedded PostgreSQL in " + dir, e);
         } catch (SQLException e) {
@@ -71,6 +80,23 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server (fast shutdown: clients are disconnected) and starts it again on the same
+     * port and data, as an operator's restart would; for tests of clients that must survive it.
+     */
+    public synchronized void restart() {
+        final int port = server.getPort();
+        guard.destroyForcibly();
+        try {
+            server.close();
+            server = server(dir, port, false);
+            pid = postmasterPid(dir.resolve("data"));
+            guard = guard(pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Restarting embedded PostgreSQL in " + dir + " failed", e);
+        }
+    }
+
     /** Process id of the server (the postmaster). */
     public long pid() {
         return pid;
@@ -92,6 +118,8 @@ public final class Postgres implements AutoCloseable {
             server.close();
         } catch (IOException e) {
             throw new UncheckedIOException("Stopping embedded PostgreSQL failed", e);
+        } finally {
+            Dirs.deleteQuietly(dir.resolve("data"));
         }
     }
 }

@@ -63,11 +63,14 @@ public final class JdbcSink implements AutoCloseable {
     private final SinkConfig config;
     private final Map<String, TableMapping<?>> mappings;
     private final SinkMetrics metrics;
-    private final SinkWriter writer;
+    /** One connection each; a poll's partitions are spread over them and written in parallel. */
+    private final List<SinkWriter> writers;
+    private final java.util.concurrent.ExecutorService writerThreads;
     private final Deserializer<SpecificRecord> values;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean assigned = new AtomicBoolean();
     private final AtomicLong batchesCommitted = new AtomicLong();
+    private final AtomicLong recordsCommitted = new AtomicLong();
     /** Per owned partition, the offset stored in sink_offsets as this sink last saw it (absent: none). */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     /** Partitions to position from the database before they are read (paused until then). */
@@ -81,7 +84,17 @@ public final class JdbcSink implements AutoCloseable {
         final List<TableMapping<?>> chosen = SinkTables.all().stream().filter(m -> config.topics().contains(m.topic())).toList();
         this.mappings = SinkTables.byTopic(chosen);
         this.metrics = new SinkMetrics(registry);
-        this.writer = new SinkWriter(jdbi(config), config.groupId());
+        final Jdbi jdbi = jdbi(config);
+        final List<SinkWriter> connections = new ArrayList<>();
+        for (int i = 0; i < config.writers(); i++) {
+            connections.add(new SinkWriter(jdbi, config.groupId()));
+        }
+        this.writers = List.copyOf(connections);
+        this.writerThreads = java.util.concurrent.Executors.newFixedThreadPool(config.writers(), task -> {
+            final Thread thread = new Thread(task, "sink-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
         final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
         deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
         this.values = deserializer;
@@ -123,7 +136,7 @@ public final class JdbcSink implements AutoCloseable {
 
     /** Creates the dead-letter topics that do not exist yet (same partitions as their source topic). */
     public static void ensureDeadLetterTopics(SinkConfig config) {
-        final Map<String, Object> props = new HashMap<>(adminConfig(config));
+        final Map<String, Object> props = adminConfig(config);
         try (Admin admin = Admin.create(props)) {
             final Set<String> existing = admin.listTopics().names().get();
             final List<NewTopic> missing = new ArrayList<>();
@@ -150,13 +163,19 @@ public final class JdbcSink implements AutoCloseable {
     }
 
     private static Map<String, Object> adminConfig(SinkConfig config) {
+        final Map<String, Object> props = clientProperties(config, org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        return props;
+    }
+
+    /** The KAFKA_* settings that a client with these config names understands (each client ignores the rest). */
+    private static Map<String, Object> clientProperties(SinkConfig config, Set<String> names) {
         final Map<String, Object> props = new HashMap<>();
         config.kafka().forEach((key, value) -> {
-            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+            if (names.contains(key)) {
                 props.put(key, value);
             }
         });
-        props.put("bootstrap.servers", config.bootstrapServers());
         return props;
     }
 
@@ -175,11 +194,15 @@ public final class JdbcSink implements AutoCloseable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                final Batch batch = new Batch();
+                final Batch[] parts = new Batch[writers.size()];
                 for (final ConsumerRecord<byte[], byte[]> record : records) {
-                    batch.add(SinkRecord.of(record), mappings.get(record.topic()), values);
+                    final int writer = writerOf(record.topic(), record.partition());
+                    if (parts[writer] == null) {
+                        parts[writer] = new Batch();
+                    }
+                    parts[writer].add(SinkRecord.of(record), mappings.get(record.topic()), values);
                 }
-                write(batch);
+                write(java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList());
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             if (running.get()) {
@@ -188,17 +211,13 @@ public final class JdbcSink implements AutoCloseable {
         } finally {
             closeQuietly(consumer);
             producer.close(Duration.ofSeconds(5));
-            writer.close();
+            writerThreads.shutdownNow();
+            writers.forEach(SinkWriter::close);
         }
     }
 
     private Map<String, Object> consumerConfig() {
-        final Map<String, Object> props = new HashMap<>();
-        config.kafka().forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        final Map<String, Object> props = clientProperties(config, ConsumerConfig.configNames());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId() + "-consumer");
@@ -213,12 +232,7 @@ public final class JdbcSink implements AutoCloseable {
     }
 
     private Map<String, Object> producerConfig() {
-        final Map<String, Object> props = new HashMap<>();
-        config.kafka().forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        final Map<String, Object> props = clientProperties(config, ProducerConfig.configNames());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-dlq");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -259,7 +273,7 @@ public final class JdbcSink implements AutoCloseable {
     private boolean position() {
         final Map<TopicPartition, Long> offsets;
         try {
-            offsets = writer.storedOffsets(toPosition);
+            offsets = writers.get(0).storedOffsets(toPosition);
         } catch (RuntimeException e) {
             LOG.warn("Reading sink_offsets failed ({}); retrying in {}", DatabaseErrors.describe(e), config.firstBackoff());
             metrics.retry("read-offsets");
@@ -282,48 +296,82 @@ public final class JdbcSink implements AutoCloseable {
         return true;
     }
 
-    /** Writes a batch, retrying transient failures; gives the batch up if the partitions moved meanwhile. */
-    private void write(Batch batch) {
+    /** Which writer (connection) writes a partition: always the same one, so its rows stay in order. */
+    private int writerOf(String topic, int partition) {
+        return Math.floorMod(31 * topic.hashCode() + partition, writers.size());
+    }
+
+    /** A part of a poll for one writer, and whether it must be written row by row. */
+    private static final class Part {
+        final Batch batch;
+        final SinkWriter writer;
+        boolean isolate;
+
+        Part(Batch batch, SinkWriter writer) {
+            this.batch = batch;
+            this.writer = writer;
+        }
+    }
+
+    private enum Outcome { COMMITTED, FENCED, ROW_AT_FAULT, FAILED }
+
+    private record Attempt(Part part, Outcome outcome, SinkWriter.Written written, Duration took, RuntimeException error) {
+    }
+
+    /**
+     * Writes a poll's parts, one transaction per part and writer, in parallel; retries the parts
+     * that failed transiently with a doubling backoff; gives the rest up if the partitions moved
+     * meanwhile (they are re-read from the stored offsets). A part holds whole partitions, so each
+     * partition's rows and offset still commit together.
+     */
+    private void write(List<Batch> batches) {
         Duration backoff = config.firstBackoff();
-        boolean isolate = false;
         rebalanced = false;
-        while (running.get()) {
-            final Map<TopicPartition, Long> expected = new HashMap<>();
-            batch.nextOffsets().keySet().forEach(p -> expected.put(p, stored.get(p)));
-            final long begin = System.nanoTime();
-            try {
-                final SinkWriter.Written written = writer.write(batch, expected, isolate, rejected -> {
-                    final List<DeadLetter> letters = new ArrayList<>(batch.deadLetters());
-                    letters.addAll(rejected);
-                    sendDeadLetters(letters);
-                });
-                stored.putAll(batch.nextOffsets());
-                metrics.batch(Duration.ofNanos(System.nanoTime() - begin), batch, written);
-                batchesCommitted.incrementAndGet();
-                final Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
-                batch.nextOffsets().forEach((p, o) -> commit.put(p, new OffsetAndMetadata(o)));
-                consumer.commitAsync(commit, null);
-                return;
-            } catch (SinkWriter.FencedException e) {
-                LOG.warn("Batch dropped: {}; re-reading the stored offsets", e.getMessage());
+        List<Part> pending = new ArrayList<>();
+        for (final Batch batch : batches) {
+            final Map.Entry<TopicPartition, Long> any = batch.nextOffsets().entrySet().iterator().next();
+            pending.add(new Part(batch, writers.get(writerOf(any.getKey().topic(), any.getKey().partition()))));
+        }
+        while (running.get() && !pending.isEmpty()) {
+            final List<Part> again = new ArrayList<>();
+            boolean failed = false;
+            boolean fenced = false;
+            for (final Attempt attempt : attemptAll(pending)) {
+                final Part part = attempt.part();
+                switch (attempt.outcome()) {
+                    case COMMITTED -> committed(part.batch, attempt.written(), attempt.took());
+                    case FENCED -> {
+                        LOG.warn("Batch dropped: {}; re-reading the stored offsets", attempt.error().getMessage());
+                        fenced = true;
+                    }
+                    case ROW_AT_FAULT -> {
+                        LOG.warn("A row of the batch was rejected ({}); writing that batch row by row to set it aside",
+                                DatabaseErrors.describe(attempt.error()));
+                        part.isolate = true;
+                        again.add(part);
+                    }
+                    case FAILED -> {
+                        failed = true;
+                        again.add(part);
+                        final RuntimeException e = attempt.error();
+                        if (DatabaseErrors.isTransient(e)) {
+                            metrics.retry("transient");
+                            LOG.warn("Writing a batch of {} records failed ({}); retrying in {}", part.batch.records(),
+                                    DatabaseErrors.describe(e), backoff);
+                        } else {
+                            metrics.retry("unexpected");
+                            LOG.error("Writing a batch of {} records failed unexpectedly; retrying in {}",
+                                    part.batch.records(), backoff, e);
+                        }
+                    }
+                }
+            }
+            if (fenced) {
                 repositionAll();
                 return;
-            } catch (RuntimeException e) {
-                if (!isolate && DatabaseErrors.rowAtFault(e)) {
-                    LOG.warn("A row of the batch was rejected ({}); writing the batch row by row to set it aside",
-                            DatabaseErrors.describe(e));
-                    isolate = true;
-                    continue;
-                }
-                final String reason = DatabaseErrors.isTransient(e) ? "transient" : "unexpected";
-                metrics.retry(reason);
-                if ("transient".equals(reason)) {
-                    LOG.warn("Writing a batch of {} records failed ({}); retrying in {}", batch.records(),
-                            DatabaseErrors.describe(e), backoff);
-                } else {
-                    LOG.error("Writing a batch of {} records failed unexpectedly; retrying in {}", batch.records(),
-                            backoff, e);
-                }
+            }
+            pending = again;
+            if (failed) {
                 pauseFor(backoff);
                 if (rebalanced) {
                     LOG.info("Partitions were reassigned while retrying; the batch is re-read from the stored offsets");
@@ -334,6 +382,61 @@ public final class JdbcSink implements AutoCloseable {
                         : backoff.multipliedBy(2);
             }
         }
+    }
+
+    private List<Attempt> attemptAll(List<Part> parts) {
+        final List<java.util.concurrent.Callable<Attempt>> tasks = new ArrayList<>();
+        for (final Part part : parts) {
+            final Map<TopicPartition, Long> expected = new HashMap<>();
+            part.batch.nextOffsets().keySet().forEach(p -> expected.put(p, stored.get(p)));
+            tasks.add(() -> attempt(part, expected));
+        }
+        if (tasks.size() == 1) {
+            try {
+                return List.of(tasks.get(0).call());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        final List<Attempt> attempts = new ArrayList<>();
+        try {
+            for (final java.util.concurrent.Future<Attempt> future : writerThreads.invokeAll(tasks)) {
+                attempts.add(future.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a sink writer failed outside its transaction", e.getCause());
+        }
+        return attempts;
+    }
+
+    private Attempt attempt(Part part, Map<TopicPartition, Long> expected) {
+        final long begin = System.nanoTime();
+        try {
+            final SinkWriter.Written written = part.writer.write(part.batch, expected, part.isolate, rejected -> {
+                final List<DeadLetter> letters = new ArrayList<>(part.batch.deadLetters());
+                letters.addAll(rejected);
+                sendDeadLetters(letters);
+            });
+            return new Attempt(part, Outcome.COMMITTED, written, Duration.ofNanos(System.nanoTime() - begin), null);
+        } catch (SinkWriter.FencedException e) {
+            return new Attempt(part, Outcome.FENCED, null, null, e);
+        } catch (RuntimeException e) {
+            final Outcome outcome = !part.isolate && DatabaseErrors.rowAtFault(e) ? Outcome.ROW_AT_FAULT : Outcome.FAILED;
+            return new Attempt(part, outcome, null, null, e);
+        }
+    }
+
+    private void committed(Batch batch, SinkWriter.Written written, Duration took) {
+        stored.putAll(batch.nextOffsets());
+        metrics.batch(took, batch, written);
+        batchesCommitted.incrementAndGet();
+        recordsCommitted.addAndGet(batch.records());
+        final Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
+        batch.nextOffsets().forEach((p, o) -> commit.put(p, new OffsetAndMetadata(o)));
+        consumer.commitAsync(commit, null);
     }
 
     /** After giving a batch up: every owned partition goes back to its stored offset before reading on. */
@@ -430,6 +533,11 @@ public final class JdbcSink implements AutoCloseable {
     /** Transactions committed so far. */
     public long batchesCommitted() {
         return batchesCommitted.get();
+    }
+
+    /** Records whose transaction committed so far (written, deleted or dead-lettered). */
+    public long recordsCommitted() {
+        return recordsCommitted.get();
     }
 
     /** Asks {@link #run()} to return; a batch being written is either committed or not at all. */

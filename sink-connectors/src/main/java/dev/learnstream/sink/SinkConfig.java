@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * @param jdbcPassword      password ({@code LEARNSTREAM_SINK_JDBC_PASSWORD})
  * @param groupId           consumer group, also the key of the stored offsets ({@code LEARNSTREAM_SINK_GROUP_ID})
  * @param topics            result topics to materialize ({@code LEARNSTREAM_SINK_TOPICS}, default all)
- * @param maxBatchRecords   records per poll and per transaction ({@code LEARNSTREAM_SINK_MAX_BATCH_RECORDS})
+ * @param maxBatchRecords   records per poll ({@code LEARNSTREAM_SINK_MAX_BATCH_RECORDS})
+ * @param writers           database connections writing a poll in parallel, each partition always on the same one
+ *                          ({@code LEARNSTREAM_SINK_WRITERS})
  * @param firstBackoff      first retry delay after a transient database error ({@code LEARNSTREAM_SINK_RETRY_BACKOFF})
  * @param maxBackoff        longest retry delay; the delay doubles up to it ({@code LEARNSTREAM_SINK_RETRY_MAX_BACKOFF})
  * @param httpHost          interface of the metrics and health endpoint ({@code LEARNSTREAM_SINK_HTTP_HOST})
@@ -30,7 +32,7 @@ import java.util.stream.Collectors;
  * @param kafka             extra consumer and producer properties from {@code KAFKA_*}
  */
 public record SinkConfig(String bootstrapServers, String registryUrl, String jdbcUrl, String jdbcUser,
-                         String jdbcPassword, String groupId, List<String> topics, int maxBatchRecords,
+                         String jdbcPassword, String groupId, List<String> topics, int maxBatchRecords, int writers,
                          Duration firstBackoff, Duration maxBackoff, String httpHost, int httpPort,
                          Map<String, Object> kafka) {
 
@@ -54,6 +56,7 @@ public record SinkConfig(String bootstrapServers, String registryUrl, String jdb
         final String group = named.text("LEARNSTREAM_SINK_GROUP_ID", "learnstream-sink");
         final List<String> topics = topics(named.text("LEARNSTREAM_SINK_TOPICS", null));
         final int maxBatch = named.integer("LEARNSTREAM_SINK_MAX_BATCH_RECORDS", 20_000, 1, 1_000_000);
+        final int writers = named.integer("LEARNSTREAM_SINK_WRITERS", 2, 1, 32);
         final Duration first = positive("LEARNSTREAM_SINK_RETRY_BACKOFF",
                 named.duration("LEARNSTREAM_SINK_RETRY_BACKOFF", Duration.ofSeconds(1)));
         final Duration max = positive("LEARNSTREAM_SINK_RETRY_MAX_BACKOFF",
@@ -71,29 +74,39 @@ public record SinkConfig(String bootstrapServers, String registryUrl, String jdb
             }
         });
         return new SinkConfig(bootstrap, registry, jdbcUrl, named.text("LEARNSTREAM_SINK_JDBC_USER", null),
-                named.text("LEARNSTREAM_SINK_JDBC_PASSWORD", null), group, topics, maxBatch, first, max, httpHost,
+                named.text("LEARNSTREAM_SINK_JDBC_PASSWORD", null), group, topics, maxBatch, writers, first, max, httpHost,
                 httpPort, kafka);
     }
 
     /** Settings for running beside an embedded stack (dev mode, tests). */
     public static SinkConfig local(String bootstrapServers, String registryUrl, String jdbcUrl) {
         return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, null, null, "learnstream-sink",
-                allTopics(), 20_000, Duration.ofSeconds(1), Duration.ofSeconds(30), "127.0.0.1", 0, Map.of());
+                allTopics(), 20_000, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), "127.0.0.1", 0, Map.of());
     }
 
     public SinkConfig withGroup(String group) {
         return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, jdbcUser, jdbcPassword, group, topics,
-                maxBatchRecords, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
+                maxBatchRecords, writers, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
     }
 
     public SinkConfig withBackoff(Duration first, Duration max) {
         return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, jdbcUser, jdbcPassword, groupId, topics,
-                maxBatchRecords, first, max, httpHost, httpPort, kafka);
+                maxBatchRecords, writers, first, max, httpHost, httpPort, kafka);
+    }
+
+    public SinkConfig withWriters(int count) {
+        return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, jdbcUser, jdbcPassword, groupId, topics,
+                maxBatchRecords, count, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
+    }
+
+    public SinkConfig withTopics(List<String> chosen) {
+        return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, jdbcUser, jdbcPassword, groupId, chosen,
+                maxBatchRecords, writers, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
     }
 
     public SinkConfig withMaxBatchRecords(int records) {
         return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, jdbcUser, jdbcPassword, groupId, topics,
-                records, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
+                records, writers, firstBackoff, maxBackoff, httpHost, httpPort, kafka);
     }
 
     /** The topics of every table. */

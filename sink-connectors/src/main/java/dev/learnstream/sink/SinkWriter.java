@@ -102,7 +102,7 @@ final class SinkWriter implements AutoCloseable {
                 final List<DeadLetter> rejected = new ArrayList<>();
                 for (final Batch.TableChanges changes : batch.tables()) {
                     final List<Batch.Change> toDelete = changes.deletes();
-                    final List<Batch.Change> toUpsert = changes.upserts();
+                    final List<Batch.Change> toUpsert = sortedByKey(changes.upserts());
                     if (isolate) {
                         rejected.addAll(writeIsolated(h, changes.mapping, toDelete, toUpsert));
                     } else {
@@ -120,6 +120,13 @@ final class SinkWriter implements AutoCloseable {
             dropConnection();
             throw e;
         }
+    }
+
+    /** In key order, so consecutive index insertions land on neighbouring B-tree pages. */
+    private static List<Batch.Change> sortedByKey(List<Batch.Change> changes) {
+        final List<Batch.Change> sorted = new ArrayList<>(changes);
+        sorted.sort(java.util.Comparator.comparing(c -> c.source().keyText()));
+        return sorted;
     }
 
     private void checkFence(Handle h, Batch batch, Map<TopicPartition, Long> expected) {
