@@ -138,6 +138,11 @@ public final class QueryService implements AutoCloseable {
         return port;
     }
 
+    /** The registry /metrics serves, for components running beside the service (e.g. the sink in dev). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return metrics.registry();
+    }
+
     /** Stops HTTP, then the streams this service started, then the publisher. */
     @Override
     public void close() {

@@ -12,6 +12,8 @@ import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
 import dev.learnstream.service.QueryService;
+import dev.learnstream.sink.JdbcSink;
+import dev.learnstream.sink.SinkConfig;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
@@ -31,7 +33,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code dev}: the whole thing on one machine with embedded defaults. Starts the stack, creates
- * the topics, runs the LearnStream topology (exactly-once) and simulated learners, prints the ready
+ * the topics, runs the LearnStream topology (exactly-once), the JDBC sink into PostgreSQL and
+ * simulated learners, prints the ready
  * line and live per-topic counts (inputs, DLQs and results), and stops everything on Ctrl-C (or
  * after {@code --duration}).
  */
@@ -84,6 +87,13 @@ final class DevCommand {
             final QueryService api = QueryService.attach(streams, "127.0.0.1", "127.0.0.1", apiPort, keys.keys(),
                     topology, stack.kafkaBootstrap());
             streams.start();
+            final SinkConfig sinkConfig = stack.postgresJdbcUrl() == null ? null
+                    : SinkConfig.local(stack.kafkaBootstrap(), stack.registryUrl(), stack.postgresJdbcUrl());
+            final JdbcSink sink = sinkConfig == null ? null : startSink(sinkConfig, api, out);
+            final Thread sinkThread = sink == null ? null : new Thread(sink::run, "sink");
+            if (sinkThread != null) {
+                sinkThread.start();
+            }
             final AtomicReference<Throwable> simulatorError = new AtomicReference<>();
             final Thread simulator = new Thread(() -> {
                 try {
@@ -105,10 +115,14 @@ final class DevCommand {
                         stack.postgresJdbcUrl() == null ? "none" : stack.postgresJdbcUrl(), keys.adminKey());
                 out.printf(Locale.ROOT, "  whole stack ready in %.1f s; Ctrl-C stops everything%n", seconds(begin));
                 out.flush();
-                report(out, counter, stop, simulatorError, begin, runFor);
+                report(out, counter, sinkConfig, stop, simulatorError, begin, runFor);
             } finally {
                 stop.set(true);
                 simulator.join(30_000);
+                if (sink != null) {
+                    sink.stop();
+                    sinkThread.join(15_000);
+                }
                 api.close();
                 streams.close(Duration.ofSeconds(10));
             }
@@ -130,7 +144,28 @@ final class DevCommand {
         }
     }
 
-    private static void report(PrintStream out, TopicCounter counter, AtomicBoolean stop,
+    /** Migrates the schema and creates the sink's dead-letter topics; its metrics join the API's /metrics. */
+    private static JdbcSink startSink(SinkConfig config, QueryService api, PrintStream out) {
+        JdbcSink.migrate(config);
+        JdbcSink.ensureDeadLetterTopics(config);
+        out.printf(Locale.ROOT, "  sink writing %d result topics into PostgreSQL (exactly once)%n", config.topics().size());
+        return new JdbcSink(config, api.registry());
+    }
+
+    private static void printTables(PrintStream out, SinkConfig sink) {
+        if (sink == null) {
+            return;
+        }
+        try {
+            final StringBuilder line = new StringBuilder("  postgres rows:");
+            JdbcSink.rowCounts(sink).forEach((table, rows) -> line.append(' ').append(table).append('=').append(rows));
+            out.println(line);
+        } catch (RuntimeException e) {
+            out.println("  postgres rows: unavailable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void report(PrintStream out, TopicCounter counter, SinkConfig sink, AtomicBoolean stop,
                                AtomicReference<Throwable> simulatorError, long begin, Duration runFor)
             throws InterruptedException {
         final long end = runFor == null ? Long.MAX_VALUE : begin + runFor.toNanos();
@@ -146,11 +181,13 @@ final class DevCommand {
             if (System.nanoTime() >= nextReport) {
                 final Map<String, Long> now = counter.snapshot();
                 TopicCounter.print(out, now, previous, REPORT_EVERY);
+                printTables(out, sink);
                 previous = now;
                 nextReport += REPORT_EVERY.toNanos();
             }
         }
         TopicCounter.print(out, counter.snapshot(), previous, REPORT_EVERY);
+        printTables(out, sink);
     }
 
     private static double seconds(long since) {

@@ -134,6 +134,20 @@ public final class JdbcSink implements AutoCloseable {
         }
     }
 
+    /** Rows per table of this sink's topics, in table order (for status lines). */
+    public static Map<String, Long> rowCounts(SinkConfig config) {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        try (org.jdbi.v3.core.Handle handle = jdbi(config).open()) {
+            for (final TableMapping<?> mapping : SinkTables.all()) {
+                if (config.topics().contains(mapping.topic())) {
+                    counts.put(mapping.table(), handle.createQuery("SELECT count(*) FROM " + mapping.table())
+                            .mapTo(Long.class).one());
+                }
+            }
+        }
+        return counts;
+    }
+
     /** Creates the dead-letter topics that do not exist yet (same partitions as their source topic). */
     public static void ensureDeadLetterTopics(SinkConfig config) {
         final Map<String, Object> props = adminConfig(config);
