@@ -66,6 +66,9 @@ public final class QueryService implements AutoCloseable {
     public static QueryService start(ServiceConfig config) {
         final int port = config.httpPort() == 0 ? freePort() : config.httpPort();
         final Properties props = config.streamsProperties(port);
+        if (config.topics().enabled()) {
+            createMissingTopics(props, config);
+        }
         final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
         final ServiceMetrics metrics = new ServiceMetrics();
         streams.setUncaughtExceptionHandler(exception -> {
@@ -79,6 +82,20 @@ public final class QueryService implements AutoCloseable {
                 props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         streams.start();
         return service;
+    }
+
+    /** Creates the topics the topology needs that are missing, with the configured partitions and replicas. */
+    private static void createMissingTopics(Properties streamsProperties, ServiceConfig config) {
+        final Properties admin = new Properties();
+        streamsProperties.forEach((key, value) -> {
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key.toString())) {
+                admin.put(key, value);
+            }
+        });
+        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            dev.learnstream.topology.TopologyTopics.ensure(client, config.topology(), config.topics().partitions(),
+                    config.topics().replication(), null);
+        }
     }
 
     /** The API for streams run by the caller; they must have application.server = advertisedHost:port. */

@@ -36,10 +36,19 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param apiKeys         who may call the API
  * @param forwardTimeout  how long a forwarded query may take before the standby is asked
  * @param topology        topology settings (LEARNSTREAM_* of {@link EnvironmentSettings})
+ * @param topics          which missing topics to create at start-up, and how
  */
 public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serdeConfig, String httpHost, int httpPort,
                             String advertisedHost, ApiKeys apiKeys, Duration forwardTimeout,
-                            TopologySettings topology) {
+                            TopologySettings topology, TopicCreation topics) {
+
+    /**
+     * Whether the service creates the topics it needs that do not exist yet (input topics, DLQs,
+     * compacted result topics), and with how many partitions and replicas. Existing topics are
+     * left as they are.
+     */
+    public record TopicCreation(boolean enabled, int partitions, short replication) {
+    }
 
     public static final String CONFIG_FILE = "LEARNSTREAM_CONFIG_FILE";
 
@@ -108,7 +117,11 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         }
         final Map<String, Object> all = new LinkedHashMap<>();
         props.forEach((key, value) -> all.put(key.toString(), value));
-        return new ServiceConfig(all, serdeConfig, httpHost, httpPort, advertisedHost, apiKeys, forwardTimeout, topology);
+        final TopicCreation topics = new TopicCreation(named.flag("LEARNSTREAM_CREATE_TOPICS", true),
+                named.integer("LEARNSTREAM_TOPIC_PARTITIONS", 2, 1, 10_000),
+                (short) named.integer("LEARNSTREAM_TOPIC_REPLICATION", 1, 1, Short.MAX_VALUE));
+        return new ServiceConfig(all, serdeConfig, httpHost, httpPort, advertisedHost, apiKeys, forwardTimeout, topology,
+                topics);
     }
 
     /** Kafka Streams properties with application.server set to this instance's advertised API address. */
