@@ -155,6 +155,8 @@ class SinkIT {
         assertThat(expected.get("memory_scores")).as("the run produced memory scores").isNotEmpty();
         assertThat(expected.get("windowed_metrics")).as("the run closed windows").isNotEmpty();
         awaitTablesEqual(expected, "after kill -9 and a PostgreSQL restart");
+        assertThat(log("sink-2")).as("the restart was met by the first retry, after 1 s")
+                .containsPattern("failed \\(SQLState (08|57P)[0-9A-Z]*:.*\\); retrying in PT1S");
         System.out.println("simulated " + simulated.total() + " events; tables: " + rowCounts());
     }
 
