@@ -187,7 +187,10 @@ final class DevCommand {
             }
         }
         TopicCounter.print(out, counter.snapshot(), previous, REPORT_EVERY);
-        printTables(out, sink);
+        // On Ctrl-C PostgreSQL got the signal too (same process group) and may be gone already.
+        if (!stop.get()) {
+            printTables(out, sink);
+        }
     }
 
     private static double seconds(long since) {
