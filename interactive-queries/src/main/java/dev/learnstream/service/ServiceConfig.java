@@ -6,12 +6,8 @@ import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.NamedSettings;
 import dev.learnstream.topology.StreamsSettings;
 import dev.learnstream.topology.TopologySettings;
-import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,25 +50,7 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
 
     /** Reads the configuration; @throws IllegalArgumentException naming the bad setting. */
     public static ServiceConfig from(Map<String, String> environment) {
-        final Map<String, String> settings = new LinkedHashMap<>();
-        final String file = environment.get(CONFIG_FILE);
-        if (file != null && !file.isBlank()) {
-            settings.putAll(readFile(Path.of(file)));
-        }
-        settings.putAll(environment);
-        return fromSettings(settings);
-    }
-
-    private static Map<String, String> readFile(Path file) {
-        final Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(CONFIG_FILE + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
-        final Map<String, String> settings = new HashMap<>();
-        properties.forEach((key, value) -> settings.put(key.toString(), value.toString()));
-        return settings;
+        return fromSettings(NamedSettings.environmentOverFile(environment, CONFIG_FILE));
     }
 
     static ServiceConfig fromSettings(Map<String, String> settings) {

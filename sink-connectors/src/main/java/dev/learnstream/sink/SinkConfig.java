@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The sink's configuration, from environment variables (names below; {@code KAFKA_*} become
- * consumer properties, as for the service). Anything invalid fails at start-up naming the setting.
+ * The sink's configuration, from environment variables over an optional properties file with the
+ * same names ({@code LEARNSTREAM_CONFIG_FILE}); {@code KAFKA_*} become client properties, as for
+ * the service. Anything invalid fails at start-up naming the setting.
  *
  * @param bootstrapServers  Kafka bootstrap servers ({@code KAFKA_BOOTSTRAP_SERVERS})
  * @param registryUrl       Schema Registry URL ({@code SCHEMA_REGISTRY_URL})
@@ -41,6 +42,11 @@ public record SinkConfig(String bootstrapServers, String registryUrl, String jdb
     public SinkConfig {
         topics = List.copyOf(topics);
         kafka = Map.copyOf(kafka);
+    }
+
+    /** From the environment (and the file it may name); @throws IllegalArgumentException naming the bad setting */
+    public static SinkConfig fromEnvironment(Map<String, String> environment) {
+        return from(NamedSettings.environmentOverFile(environment, "LEARNSTREAM_CONFIG_FILE"));
     }
 
     /** @throws IllegalArgumentException naming the bad setting */

@@ -28,7 +28,7 @@ public final class SinkMain {
     public static int run(Map<String, String> environment, boolean reset, PrintStream out, PrintStream err) {
         final SinkConfig config;
         try {
-            config = SinkConfig.from(environment);
+            config = SinkConfig.fromEnvironment(environment);
         } catch (IllegalArgumentException e) {
             err.println("Invalid configuration: " + e.getMessage());
             return 2;

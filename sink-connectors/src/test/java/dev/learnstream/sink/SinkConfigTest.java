@@ -40,6 +40,21 @@ class SinkConfigTest {
     }
 
     @Test
+    void aPropertiesFileGivesSettingsTheEnvironmentOverrides(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        final java.nio.file.Path file = dir.resolve("sink.properties");
+        java.nio.file.Files.writeString(file, "LEARNSTREAM_SINK_GROUP_ID=from-file\nLEARNSTREAM_SINK_WRITERS=4\n");
+        final Map<String, String> env = minimal();
+        env.put("LEARNSTREAM_CONFIG_FILE", file.toString());
+        env.put("LEARNSTREAM_SINK_WRITERS", "3");
+        final SinkConfig config = SinkConfig.fromEnvironment(env);
+        assertThat(config.groupId()).isEqualTo("from-file");
+        assertThat(config.writers()).isEqualTo(3);
+        env.put("LEARNSTREAM_CONFIG_FILE", dir.resolve("missing.properties").toString());
+        assertThatThrownBy(() -> SinkConfig.fromEnvironment(env)).hasMessageStartingWith("LEARNSTREAM_CONFIG_FILE: cannot read");
+    }
+
+    @Test
     void badSettingsFailNamingTheSetting() {
         assertThatThrownBy(() -> SinkConfig.from(Map.of())).hasMessage("KAFKA_BOOTSTRAP_SERVERS is required");
         final Map<String, String> env = minimal();

@@ -17,6 +17,27 @@ public final class NamedSettings {
         this.values = values;
     }
 
+    /**
+     * The environment over an optional properties file, named by the environment variable
+     * {@code fileSetting} and holding the same names; the environment wins.
+     */
+    public static Map<String, String> environmentOverFile(Map<String, String> environment, String fileSetting) {
+        final Map<String, String> settings = new java.util.LinkedHashMap<>();
+        final String file = environment.get(fileSetting);
+        if (file != null && !file.isBlank()) {
+            final java.util.Properties properties = new java.util.Properties();
+            try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(fileSetting + ": cannot read " + file + ": " + e.getMessage(), e);
+            }
+            properties.forEach((key, value) -> settings.put(key.toString(), value.toString()));
+        }
+        settings.putAll(environment);
+        return settings;
+    }
+
     private String value(String name) {
         final String text = values.get(name);
         return text == null || text.isBlank() ? null : text;
