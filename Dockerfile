@@ -12,7 +12,8 @@ RUN mvn -B -q -DskipTests install \
 FROM eclipse-temurin:17-jre
 # curl for the compose healthchecks.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --create-home --home-dir /var/lib/learnstream learnstream
+RUN useradd --system --create-home --home-dir /var/lib/learnstream learnstream \
+ && mkdir -p /var/lib/learnstream/state && chown learnstream /var/lib/learnstream/state
 COPY --from=build /app /app
 USER learnstream
 WORKDIR /var/lib/learnstream
