@@ -46,7 +46,10 @@ final class Batch {
     private int records;
     private long newestTimestamp = Long.MIN_VALUE;
 
-    /** Adds a record: decoded and mapped, or kept as a dead letter. Records come in offset order per partition. */
+    /**
+     * Adds a record: decoded and mapped, or kept as a dead letter. Records come in offset order per
+     * partition. @throws RegistryUnavailableException when the record's schema cannot be fetched now
+     */
     void add(SinkRecord record, TableMapping<?> mapping, Deserializer<SpecificRecord> values) {
         records++;
         final TopicPartition partition = record.topicPartition();
@@ -71,6 +74,10 @@ final class Batch {
         try {
             value = values.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
+            if (registryUnavailable(e)) {
+                throw new RegistryUnavailableException("cannot resolve the schema of " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+            }
             deadLetters.add(new DeadLetter(record, "deserialize", e));
             return;
         }
@@ -87,6 +94,17 @@ final class Batch {
         // Re-inserting keeps the map in last-change order, which the isolation path relies on.
         changes.byKey.remove(key);
         changes.byKey.put(key, new Change(record, keyValues, row));
+    }
+
+    /** A registry that is down or overloaded says nothing about the record; a 404 or a bad schema does. */
+    private static boolean registryUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof dev.learnstream.avro.SchemaRegistryException registry) {
+                final int status = registry.status();
+                return status == 0 || status == 429 || status >= 500;
+            }
+        }
+        return false;
     }
 
     Iterable<TableChanges> tables() {

@@ -76,6 +76,7 @@ public final class JdbcSink implements AutoCloseable {
     /** Partitions to position from the database before they are read (paused until then). */
     private final Set<TopicPartition> toPosition = new HashSet<>();
     private boolean rebalanced;
+    private Duration registryBackoff;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -195,6 +196,7 @@ public final class JdbcSink implements AutoCloseable {
 
     /** Consumes and writes until {@link #stop()}; call from the thread that owns the sink. */
     public void run() {
+        registryBackoff = config.firstBackoff();
         consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
         try {
@@ -208,15 +210,20 @@ public final class JdbcSink implements AutoCloseable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                final Batch[] parts = new Batch[writers.size()];
-                for (final ConsumerRecord<byte[], byte[]> record : records) {
-                    final int writer = writerOf(record.topic(), record.partition());
-                    if (parts[writer] == null) {
-                        parts[writer] = new Batch();
-                    }
-                    parts[writer].add(SinkRecord.of(record), mappings.get(record.topic()), values);
+                final List<Batch> parts;
+                try {
+                    parts = split(records);
+                    registryBackoff = config.firstBackoff();
+                } catch (RegistryUnavailableException e) {
+                    // Nothing was written: read the same records again once the registry answers.
+                    LOG.warn("{}; re-reading from the stored offsets in {}", e.getMessage(), registryBackoff);
+                    metrics.retry("registry");
+                    repositionAll();
+                    pauseFor(registryBackoff);
+                    registryBackoff = doubled(registryBackoff);
+                    continue;
                 }
-                write(java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList());
+                write(parts);
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             if (running.get()) {
@@ -310,6 +317,24 @@ public final class JdbcSink implements AutoCloseable {
         return true;
     }
 
+    /** A poll's records as one batch per writer that has any. */
+    private List<Batch> split(ConsumerRecords<byte[], byte[]> records) {
+        final Batch[] parts = new Batch[writers.size()];
+        for (final ConsumerRecord<byte[], byte[]> record : records) {
+            final int writer = writerOf(record.topic(), record.partition());
+            if (parts[writer] == null) {
+                parts[writer] = new Batch();
+            }
+            parts[writer].add(SinkRecord.of(record), mappings.get(record.topic()), values);
+        }
+        return java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private Duration doubled(Duration backoff) {
+        final Duration twice = backoff.multipliedBy(2);
+        return twice.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : twice;
+    }
+
     /** Which writer (connection) writes a partition: always the same one, so its rows stay in order. */
     private int writerOf(String topic, int partition) {
         return Math.floorMod(31 * topic.hashCode() + partition, writers.size());
@@ -392,8 +417,7 @@ public final class JdbcSink implements AutoCloseable {
                     repositionAll();
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-                        : backoff.multipliedBy(2);
+                backoff = doubled(backoff);
             }
         }
     }

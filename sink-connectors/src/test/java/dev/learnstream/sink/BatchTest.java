@@ -88,6 +88,27 @@ class BatchTest {
     }
 
     @Test
+    void aRegistryThatCannotAnswerStopsTheBatchInsteadOfDeadLetteringGoodRecords() {
+        final SinkRecord record = Records.quizRecord(3, "u1", "m1", 1, 60.0);
+        final org.apache.kafka.common.serialization.Deserializer<org.apache.avro.specific.SpecificRecord> down =
+                (topic, bytes) -> {
+                    throw new org.apache.kafka.common.errors.SerializationException("schema id 7 could not be resolved",
+                            new dev.learnstream.avro.SchemaRegistryException("unreachable", 0, 0));
+                };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Batch().add(record, quiz, down))
+                .isInstanceOf(RegistryUnavailableException.class).hasMessageContaining("learnstream.quiz-analytics-0@3");
+
+        final org.apache.kafka.common.serialization.Deserializer<org.apache.avro.specific.SpecificRecord> unknown =
+                (topic, bytes) -> {
+                    throw new org.apache.kafka.common.errors.SerializationException("schema id 7 could not be resolved",
+                            new dev.learnstream.avro.SchemaRegistryException("not found", 404, 40403));
+                };
+        final Batch batch = new Batch();
+        batch.add(record, quiz, unknown);
+        assertThat(batch.deadLetters()).extracting(DeadLetter::stage).containsExactly("deserialize");
+    }
+
+    @Test
     void sqlIsOneSetBasedStatementPerTable() {
         assertThat(quiz.upsertSql()).isEqualTo("INSERT INTO quiz_analytics (user_id, domain, course, module, quiz_type, "
                 + "attempt_count, average_score, average_time_taken, best_score, last_score, last_attempted_at) "
