@@ -46,8 +46,9 @@ public final class Main {
                          instances on a local broker, for keys the instance owns and keys it forwards:
                          --rate 5000 (req/s), --duration 30s, --learners 500, --events 20000.
               sink-bench Upserted rows/s into PostgreSQL (embedded unless --postgres URL): the writer
-                         alone, then the whole sink from a Kafka topic: --rows 1000000, --batch 10000,
-                         --partitions 4 (of the topic), --writers 2 (connections).
+                         alone (insert pass, update pass), then the whole sink from a Kafka topic:
+                         --rows 1000000, --batch 10000, --partitions 4 (of the topic), --writers 2
+                         (connections writing in parallel, both parts).
               help       Show this text.
 
             Stack options (dev, simulate):

@@ -34,7 +34,7 @@ final class SinkBenchCommand {
         }
         try (LocalStack stack = LocalStack.start(stackOptions)) {
             out.printf(Locale.ROOT, "sink-bench: %,d quiz_analytics rows, PostgreSQL %s%n", rows, stack.postgresJdbcUrl());
-            final List<SinkBench.Result> writer = SinkBench.writer(stack.postgresJdbcUrl(), rows, batch, out);
+            final List<SinkBench.Result> writer = SinkBench.writer(stack.postgresJdbcUrl(), rows, batch, writers, out);
             final SinkBench.Result sink = SinkBench.sink(stack.kafkaBootstrap(), stack.registryUrl(),
                     stack.postgresJdbcUrl(), rows, batch, partitions, writers, out);
             out.printf(Locale.ROOT, "upserted_rows_per_s writer_insert=%.0f writer_update=%.0f sink=%.0f%n",

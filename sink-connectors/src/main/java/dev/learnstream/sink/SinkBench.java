@@ -47,7 +47,12 @@ public final class SinkBench {
     private SinkBench() {
     }
 
-    public static List<Result> writer(String jdbcUrl, int rows, int batchSize, PrintStream out) {
+    /**
+     * The writer alone: {@code writers} connections in parallel, each writing its own partition's
+     * batches (one transaction each, offsets included), as the sink spreads partitions.
+     */
+    public static List<Result> writer(String jdbcUrl, int rows, int batchSize, int writers, PrintStream out)
+            throws InterruptedException {
         final SinkConfig config = SinkConfig.local("unused:9092", "mock://sink-bench", jdbcUrl);
         JdbcSink.migrate(config);
         final Serializer<SpecificRecord> serializer = EventSerdes.values(EventSerdes.config("mock://sink-bench", Map.of()))
@@ -55,35 +60,62 @@ public final class SinkBench {
         final Deserializer<SpecificRecord> deserializer = EventSerdes.values(EventSerdes.config("mock://sink-bench",
                 Map.of())).deserializer();
         final List<Result> results = new ArrayList<>();
-        try (SinkWriter writer = new SinkWriter(JdbcSink.jdbi(config), "sink-bench")) {
-            writer.reset(List.of(SinkTables.quizAnalytics()));
-            final TopicPartition partition = new TopicPartition(ResultTopics.QUIZ_ANALYTICS, 0);
-            long offset = 0;
-            for (final String pass : List.of("writer insert", "writer update")) {
-                final List<Batch> batches = new ArrayList<>();
+        final List<SinkWriter> connections = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            connections.add(new SinkWriter(JdbcSink.jdbi(config), "sink-bench"));
+        }
+        try {
+            connections.get(0).reset(List.of(SinkTables.quizAnalytics()));
+            final long[] offsets = new long[writers];
+            for (final String pass : List.of("insert", "update")) {
+                // Row i belongs to partition i % writers; each partition's batches are built up front.
+                final List<List<Batch>> byWriter = new ArrayList<>();
                 final Random random = new Random(pass.hashCode());
-                for (int start = 0; start < rows; start += batchSize) {
-                    final Batch batch = new Batch();
-                    for (int i = start; i < Math.min(rows, start + batchSize); i++) {
-                        final QuizAnalytics row = row(i, random);
-                        batch.add(new SinkRecord(ResultTopics.QUIZ_ANALYTICS, 0, offset++, 0L, key(i),
-                                serializer.serialize(ResultTopics.QUIZ_ANALYTICS, row), null), SinkTables.quizAnalytics(),
-                                deserializer);
+                for (int w = 0; w < writers; w++) {
+                    byWriter.add(new ArrayList<>());
+                }
+                final Batch[] open = new Batch[writers];
+                for (int i = 0; i < rows; i++) {
+                    final int w = i % writers;
+                    if (open[w] == null) {
+                        open[w] = new Batch();
+                        byWriter.get(w).add(open[w]);
                     }
-                    batches.add(batch);
+                    open[w].add(new SinkRecord(ResultTopics.QUIZ_ANALYTICS, w, offsets[w]++, 0L, key(i),
+                            serializer.serialize(ResultTopics.QUIZ_ANALYTICS, row(i, random)), null),
+                            SinkTables.quizAnalytics(), deserializer);
+                    if (open[w].records() == batchSize) {
+                        open[w] = null;
+                    }
                 }
-                Long stored = writer.storedOffsets(List.of(partition)).get(partition);
+                final List<Thread> threads = new ArrayList<>();
                 final long begin = System.nanoTime();
-                for (final Batch batch : batches) {
-                    final Map<TopicPartition, Long> expected = new HashMap<>();
-                    expected.put(partition, stored);
-                    writer.write(batch, expected, false, rejected -> { });
-                    stored = batch.nextOffsets().get(partition);
+                for (int w = 0; w < writers; w++) {
+                    final SinkWriter writer = connections.get(w);
+                    final List<Batch> batches = byWriter.get(w);
+                    final TopicPartition partition = new TopicPartition(ResultTopics.QUIZ_ANALYTICS, w);
+                    final Thread thread = new Thread(() -> {
+                        Long stored = writer.storedOffsets(List.of(partition)).get(partition);
+                        for (final Batch batch : batches) {
+                            final Map<TopicPartition, Long> expected = new HashMap<>();
+                            expected.put(partition, stored);
+                            writer.write(batch, expected, false, rejected -> { });
+                            stored = batch.nextOffsets().get(partition);
+                        }
+                    }, "sink-bench-writer-" + w);
+                    threads.add(thread);
+                    thread.start();
                 }
-                final Result result = new Result(pass, rows, Duration.ofNanos(System.nanoTime() - begin));
+                for (final Thread thread : threads) {
+                    thread.join();
+                }
+                final Result result = new Result("writer " + pass + ", " + writers + " connection(s)", rows,
+                        Duration.ofNanos(System.nanoTime() - begin));
                 print(out, result, batchSize);
                 results.add(result);
             }
+        } finally {
+            connections.forEach(SinkWriter::close);
         }
         return results;
     }
@@ -118,8 +150,13 @@ public final class SinkBench {
         }
         final JdbcSink sink = new JdbcSink(quizOnly, new SimpleMeterRegistry());
         final Thread runner = new Thread(sink::run, "sink-bench");
-        final long begin = System.nanoTime();
         runner.start();
+        // Timed from the partition assignment: joining the group is not writing.
+        final long joinDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!sink.isAssigned() && System.nanoTime() < joinDeadline && runner.isAlive()) {
+            Thread.sleep(1);
+        }
+        final long begin = System.nanoTime();
         final long deadline = begin + Duration.ofMinutes(10).toNanos();
         while (sink.recordsCommitted() < rows && System.nanoTime() < deadline && runner.isAlive()) {
             Thread.sleep(5);
