@@ -47,7 +47,7 @@ public final class Main {
                          --rate 5000 (req/s), --duration 30s, --learners 500, --events 20000.
               sink-bench Upserted rows/s into PostgreSQL (embedded unless --postgres URL): the writer
                          alone (insert pass, update pass), then the whole sink from a Kafka topic:
-                         --rows 1000000, --batch 10000, --partitions 4 (of the topic), --writers 2
+                         --rows 1000000, --batch 50000, --partitions 4 (of the topic), --writers 2
                          (connections writing in parallel, both parts).
               help       Show this text.
 

@@ -22,7 +22,7 @@ final class SinkBenchCommand {
         valued.addAll(Set.of("rows", "batch", "partitions", "writers"));
         final Options options = Options.parse("sink-bench", args, valued, Set.of());
         final int rows = Math.toIntExact(options.number("rows", 1_000_000, 50_000_000));
-        final int batch = Math.toIntExact(options.number("batch", 10_000, 1_000_000));
+        final int batch = Math.toIntExact(options.number("batch", 50_000, 1_000_000));
         final int partitions = Math.toIntExact(options.number("partitions", 4, 64));
         final int writers = Math.toIntExact(options.number("writers", 2, 32));
         if (rows < 1 || batch < 1 || partitions < 1 || writers < 1) {

@@ -35,8 +35,11 @@ final class Batch {
         }
     }
 
-    /** @param row key then value column values; null for a delete */
-    record Change(SinkRecord source, Object[] key, Object[] row) {
+    /**
+     * @param recordKey the record key as text (the batch's dedup and sort key)
+     * @param row       key then value column values; null for a delete
+     */
+    record Change(SinkRecord source, String recordKey, Object[] key, Object[] row) {
     }
 
     private final Map<String, TableChanges> tables = new LinkedHashMap<>();
@@ -67,7 +70,7 @@ final class Batch {
         }
         if (record.value() == null) {
             changes.byKey.remove(key);
-            changes.byKey.put(key, new Change(record, keyValues, null));
+            changes.byKey.put(key, new Change(record, key, keyValues, null));
             return;
         }
         final SpecificRecord value;
@@ -93,7 +96,7 @@ final class Batch {
         System.arraycopy(valueColumns, 0, row, keyValues.length, valueColumns.length);
         // Re-inserting keeps the map in last-change order, which the isolation path relies on.
         changes.byKey.remove(key);
-        changes.byKey.put(key, new Change(record, keyValues, row));
+        changes.byKey.put(key, new Change(record, key, keyValues, row));
     }
 
     /** A registry that is down or overloaded says nothing about the record; a 404 or a bad schema does. */

@@ -61,7 +61,7 @@ public record SinkConfig(String bootstrapServers, String registryUrl, String jdb
         }
         final String group = named.text("LEARNSTREAM_SINK_GROUP_ID", "learnstream-sink");
         final List<String> topics = topics(named.text("LEARNSTREAM_SINK_TOPICS", null));
-        final int maxBatch = named.integer("LEARNSTREAM_SINK_MAX_BATCH_RECORDS", 20_000, 1, 1_000_000);
+        final int maxBatch = named.integer("LEARNSTREAM_SINK_MAX_BATCH_RECORDS", 50_000, 1, 1_000_000);
         final int writers = named.integer("LEARNSTREAM_SINK_WRITERS", 2, 1, 32);
         final Duration first = positive("LEARNSTREAM_SINK_RETRY_BACKOFF",
                 named.duration("LEARNSTREAM_SINK_RETRY_BACKOFF", Duration.ofSeconds(1)));
@@ -87,7 +87,7 @@ public record SinkConfig(String bootstrapServers, String registryUrl, String jdb
     /** Settings for running beside an embedded stack (dev mode, tests). */
     public static SinkConfig local(String bootstrapServers, String registryUrl, String jdbcUrl) {
         return new SinkConfig(bootstrapServers, registryUrl, jdbcUrl, null, null, "learnstream-sink",
-                allTopics(), 20_000, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), "127.0.0.1", 0, Map.of());
+                allTopics(), 50_000, 2, Duration.ofSeconds(1), Duration.ofSeconds(30), "127.0.0.1", 0, Map.of());
     }
 
     public SinkConfig withGroup(String group) {

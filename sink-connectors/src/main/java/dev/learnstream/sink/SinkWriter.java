@@ -125,7 +125,7 @@ final class SinkWriter implements AutoCloseable {
     /** In key order, so consecutive index insertions land on neighbouring B-tree pages. */
     private static List<Batch.Change> sortedByKey(List<Batch.Change> changes) {
         final List<Batch.Change> sorted = new ArrayList<>(changes);
-        sorted.sort(java.util.Comparator.comparing(c -> c.source().keyText()));
+        sorted.sort(java.util.Comparator.comparing(Batch.Change::recordKey));
         return sorted;
     }
 
