@@ -59,6 +59,7 @@ public final class JdbcSink implements AutoCloseable {
     public static final String DLQ_SUFFIX = ".sink.dlq";
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSink.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration LINGER = Duration.ofMillis(50);
 
     private final SinkConfig config;
     private final Map<String, TableMapping<?>> mappings;
@@ -66,7 +67,8 @@ public final class JdbcSink implements AutoCloseable {
     /** One connection each; a poll's partitions are spread over them and written in parallel. */
     private final List<SinkWriter> writers;
     private final java.util.concurrent.ExecutorService writerThreads;
-    private final Deserializer<SpecificRecord> values;
+    /** One per writer: each writer thread decodes its own part of a poll. */
+    private final List<Deserializer<SpecificRecord>> decoders;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean assigned = new AtomicBoolean();
     private final AtomicLong batchesCommitted = new AtomicLong();
@@ -96,9 +98,13 @@ public final class JdbcSink implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
-        deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
-        this.values = deserializer;
+        final List<Deserializer<SpecificRecord>> decoding = new ArrayList<>();
+        for (int i = 0; i < config.writers(); i++) {
+            final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
+            deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
+            decoding.add(deserializer);
+        }
+        this.decoders = List.copyOf(decoding);
     }
 
     static Jdbi jdbi(SinkConfig config) {
@@ -205,25 +211,12 @@ public final class JdbcSink implements AutoCloseable {
                 if (!toPosition.isEmpty() && !position()) {
                     continue;
                 }
-                final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                final List<ConsumerRecord<byte[], byte[]>> records = pollBatch();
                 recordLag();
                 if (records.isEmpty()) {
                     continue;
                 }
-                final List<Batch> parts;
-                try {
-                    parts = split(records);
-                    registryBackoff = config.firstBackoff();
-                } catch (RegistryUnavailableException e) {
-                    // Nothing was written: read the same records again once the registry answers.
-                    LOG.warn("{}; re-reading from the stored offsets in {}", e.getMessage(), registryBackoff);
-                    metrics.retry("registry");
-                    repositionAll();
-                    pauseFor(registryBackoff);
-                    registryBackoff = doubled(registryBackoff);
-                    continue;
-                }
-                write(parts);
+                write(split(records));
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             if (running.get()) {
@@ -317,15 +310,37 @@ public final class JdbcSink implements AutoCloseable {
         return true;
     }
 
-    /** A poll's records as one batch per writer that has any. */
-    private List<Batch> split(ConsumerRecords<byte[], byte[]> records) {
-        final Batch[] parts = new Batch[writers.size()];
+    /**
+     * One poll, topped up by further polls for at most {@link #LINGER} while the batch is under
+     * half its maximum: a single poll often holds only the partitions whose fetch completed, which
+     * would leave writers idle and transactions small while catching up.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> pollBatch() {
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        consumer.poll(POLL).forEach(records::add);
+        if (records.isEmpty()) {
+            return records;
+        }
+        final long end = System.nanoTime() + LINGER.toNanos();
+        while (records.size() < config.maxBatchRecords() / 2 && running.get() && toPosition.isEmpty()) {
+            final long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            consumer.poll(Duration.ofNanos(left)).forEach(records::add);
+        }
+        return records;
+    }
+
+    /** A poll's records, split by the writer that owns each partition. */
+    private List<Part> split(List<ConsumerRecord<byte[], byte[]>> records) {
+        final Part[] parts = new Part[writers.size()];
         for (final ConsumerRecord<byte[], byte[]> record : records) {
             final int writer = writerOf(record.topic(), record.partition());
             if (parts[writer] == null) {
-                parts[writer] = new Batch();
+                parts[writer] = new Part(writers.get(writer), decoders.get(writer));
             }
-            parts[writer].add(SinkRecord.of(record), mappings.get(record.topic()), values);
+            parts[writer].records.add(record);
         }
         return java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList();
     }
@@ -340,19 +355,31 @@ public final class JdbcSink implements AutoCloseable {
         return Math.floorMod(31 * topic.hashCode() + partition, writers.size());
     }
 
-    /** A part of a poll for one writer, and whether it must be written row by row. */
+    /**
+     * A part of a poll for one writer: its records, decoded into a batch by the writer's thread on
+     * the first attempt (so decoding runs in parallel, and beside the other writers' database time),
+     * and whether it must be written row by row.
+     */
     private static final class Part {
-        final Batch batch;
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         final SinkWriter writer;
+        final Deserializer<SpecificRecord> values;
+        Batch batch;
         boolean isolate;
 
-        Part(Batch batch, SinkWriter writer) {
-            this.batch = batch;
+        Part(SinkWriter writer, Deserializer<SpecificRecord> values) {
             this.writer = writer;
+            this.values = values;
+        }
+
+        Set<TopicPartition> partitions() {
+            final Set<TopicPartition> partitions = new HashSet<>();
+            records.forEach(r -> partitions.add(new TopicPartition(r.topic(), r.partition())));
+            return partitions;
         }
     }
 
-    private enum Outcome { COMMITTED, FENCED, ROW_AT_FAULT, FAILED }
+    private enum Outcome { COMMITTED, FENCED, ROW_AT_FAULT, FAILED, REGISTRY_UNAVAILABLE }
 
     private record Attempt(Part part, Outcome outcome, SinkWriter.Written written, Duration took, RuntimeException error) {
     }
@@ -363,22 +390,25 @@ public final class JdbcSink implements AutoCloseable {
      * meanwhile (they are re-read from the stored offsets). A part holds whole partitions, so each
      * partition's rows and offset still commit together.
      */
-    private void write(List<Batch> batches) {
+    private void write(List<Part> parts) {
         Duration backoff = config.firstBackoff();
         rebalanced = false;
-        List<Part> pending = new ArrayList<>();
-        for (final Batch batch : batches) {
-            final Map.Entry<TopicPartition, Long> any = batch.nextOffsets().entrySet().iterator().next();
-            pending.add(new Part(batch, writers.get(writerOf(any.getKey().topic(), any.getKey().partition()))));
-        }
+        List<Part> pending = parts;
         while (running.get() && !pending.isEmpty()) {
             final List<Part> again = new ArrayList<>();
             boolean failed = false;
             boolean fenced = false;
+            boolean registryDown = false;
             for (final Attempt attempt : attemptAll(pending)) {
                 final Part part = attempt.part();
                 switch (attempt.outcome()) {
                     case COMMITTED -> committed(part.batch, attempt.written(), attempt.took());
+                    case REGISTRY_UNAVAILABLE -> {
+                        // Nothing of this part was written: read it again once the registry answers.
+                        LOG.warn("{}; re-reading from the stored offsets in {}", attempt.error().getMessage(),
+                                registryBackoff);
+                        registryDown = true;
+                    }
                     case FENCED -> {
                         LOG.warn("Batch dropped: {}; re-reading the stored offsets", attempt.error().getMessage());
                         fenced = true;
@@ -395,12 +425,12 @@ public final class JdbcSink implements AutoCloseable {
                         final RuntimeException e = attempt.error();
                         if (DatabaseErrors.isTransient(e)) {
                             metrics.retry("transient");
-                            LOG.warn("Writing a batch of {} records failed ({}); retrying in {}", part.batch.records(),
+                            LOG.warn("Writing a batch of {} records failed ({}); retrying in {}", part.records.size(),
                                     DatabaseErrors.describe(e), backoff);
                         } else {
                             metrics.retry("unexpected");
                             LOG.error("Writing a batch of {} records failed unexpectedly; retrying in {}",
-                                    part.batch.records(), backoff, e);
+                                    part.records.size(), backoff, e);
                         }
                     }
                 }
@@ -409,6 +439,14 @@ public final class JdbcSink implements AutoCloseable {
                 repositionAll();
                 return;
             }
+            if (registryDown) {
+                metrics.retry("registry");
+                repositionAll();
+                pauseFor(registryBackoff);
+                registryBackoff = doubled(registryBackoff);
+                return;
+            }
+            registryBackoff = config.firstBackoff();
             pending = again;
             if (failed) {
                 pauseFor(backoff);
@@ -426,7 +464,7 @@ public final class JdbcSink implements AutoCloseable {
         final List<java.util.concurrent.Callable<Attempt>> tasks = new ArrayList<>();
         for (final Part part : parts) {
             final Map<TopicPartition, Long> expected = new HashMap<>();
-            part.batch.nextOffsets().keySet().forEach(p -> expected.put(p, stored.get(p)));
+            part.partitions().forEach(p -> expected.put(p, stored.get(p)));
             tasks.add(() -> attempt(part, expected));
         }
         if (tasks.size() == 1) {
@@ -452,6 +490,13 @@ public final class JdbcSink implements AutoCloseable {
 
     private Attempt attempt(Part part, Map<TopicPartition, Long> expected) {
         final long begin = System.nanoTime();
+        if (part.batch == null) {
+            try {
+                part.batch = decode(part);
+            } catch (RegistryUnavailableException e) {
+                return new Attempt(part, Outcome.REGISTRY_UNAVAILABLE, null, null, e);
+            }
+        }
         try {
             final SinkWriter.Written written = part.writer.write(part.batch, expected, part.isolate, rejected -> {
                 final List<DeadLetter> letters = new ArrayList<>(part.batch.deadLetters());
@@ -465,6 +510,14 @@ public final class JdbcSink implements AutoCloseable {
             final Outcome outcome = !part.isolate && DatabaseErrors.rowAtFault(e) ? Outcome.ROW_AT_FAULT : Outcome.FAILED;
             return new Attempt(part, outcome, null, null, e);
         }
+    }
+
+    private Batch decode(Part part) {
+        final Batch batch = new Batch();
+        for (final ConsumerRecord<byte[], byte[]> record : part.records) {
+            batch.add(SinkRecord.of(record), mappings.get(record.topic()), part.values);
+        }
+        return batch;
     }
 
     private void committed(Batch batch, SinkWriter.Written written, Duration took) {
