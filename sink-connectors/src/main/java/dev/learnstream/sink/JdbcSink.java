@@ -43,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDBC sink: consumes the result topics (read_committed) and writes each poll as one
- * PostgreSQL transaction holding the rows and the consumed offsets. PostgreSQL, not Kafka, holds
+ * The JDBC sink: consumes the result topics (read_committed) and writes each poll as PostgreSQL
+ * transactions, one per writer connection, each holding the rows of its partitions and their
+ * consumed offsets (a partition always goes to the same writer). PostgreSQL, not Kafka, holds
  * the authoritative offsets: on every assignment the sink seeks to what the database says, so a
  * crash at any point neither loses nor repeats a batch. Offsets are also committed to Kafka after
  * each transaction, only so that the usual lag tools see the group's progress.
