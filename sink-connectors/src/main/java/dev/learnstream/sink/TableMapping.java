@@ -1,6 +1,5 @@
 package dev.learnstream.sink;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -21,8 +20,6 @@ record TableMapping<V extends SpecificRecord>(String topic, String table, Class<
                                               List<Column> keyColumns, Function<String[], Object[]> keyParts,
                                               List<Column> valueColumns, Function<V, Object[]> values) {
 
-    static final char KEY_SEPARATOR = '\u001f';
-
     TableMapping {
         keyColumns = List.copyOf(keyColumns);
         valueColumns = List.copyOf(valueColumns);
@@ -34,7 +31,7 @@ record TableMapping<V extends SpecificRecord>(String topic, String table, Class<
             throw new UnwritableRecordException("record has no key; table " + table + " needs "
                     + names(keyColumns));
         }
-        final String[] parts = recordKey.split(String.valueOf(KEY_SEPARATOR), -1);
+        final String[] parts = dev.learnstream.topology.Keys.split(recordKey);
         if (parts.length != keyColumns.size()) {
             throw new UnwritableRecordException("key has " + parts.length + " part(s); table " + table + " needs "
                     + keyColumns.size() + " (" + names(keyColumns) + ")");
@@ -110,9 +107,5 @@ record TableMapping<V extends SpecificRecord>(String topic, String table, Class<
 
     static String lower(Enum<?> value) {
         return value == null ? null : value.name().toLowerCase(Locale.ROOT);
-    }
-
-    static List<Column> list(Column... columns) {
-        return new ArrayList<>(List.of(columns));
     }
 }
