@@ -26,6 +26,11 @@ final class Batch {
             this.mapping = mapping;
         }
 
+        /** Keeps only the key's latest change, an upsert or a delete. */
+        void latest(Change change) {
+            byKey.put(change.recordKey(), change);
+        }
+
         List<Change> upserts() {
             return byKey.values().stream().filter(c -> c.row != null).toList();
         }
@@ -44,7 +49,6 @@ final class Batch {
 
     private final Map<String, TableChanges> tables = new LinkedHashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
-    private final Map<TopicPartition, Long> firstOffsets = new LinkedHashMap<>();
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     private int records;
     private long newestTimestamp = Long.MIN_VALUE;
@@ -56,7 +60,6 @@ final class Batch {
     void add(SinkRecord record, TableMapping<?> mapping, Deserializer<SpecificRecord> values) {
         records++;
         final TopicPartition partition = record.topicPartition();
-        firstOffsets.putIfAbsent(partition, record.offset());
         nextOffsets.put(partition, record.offset() + 1);
         newestTimestamp = Math.max(newestTimestamp, record.timestamp());
         final TableChanges changes = tables.computeIfAbsent(mapping.table(), t -> new TableChanges(mapping));
@@ -69,8 +72,7 @@ final class Batch {
             return;
         }
         if (record.value() == null) {
-            changes.byKey.remove(key);
-            changes.byKey.put(key, new Change(record, key, keyValues, null));
+            changes.latest(new Change(record, key, keyValues, null));
             return;
         }
         final SpecificRecord value;
@@ -94,9 +96,7 @@ final class Batch {
         final Object[] row = new Object[keyValues.length + valueColumns.length];
         System.arraycopy(keyValues, 0, row, 0, keyValues.length);
         System.arraycopy(valueColumns, 0, row, keyValues.length, valueColumns.length);
-        // Re-inserting keeps the map in last-change order, which the isolation path relies on.
-        changes.byKey.remove(key);
-        changes.byKey.put(key, new Change(record, key, keyValues, row));
+        changes.latest(new Change(record, key, keyValues, row));
     }
 
     /** A registry that is down or overloaded says nothing about the record; a 404 or a bad schema does. */
@@ -116,16 +116,6 @@ final class Batch {
 
     List<DeadLetter> deadLetters() {
         return Collections.unmodifiableList(deadLetters);
-    }
-
-    /** Adds records found unwritable while writing (the row is dropped from the batch). */
-    void reject(TableChanges changes, String key, DeadLetter letter) {
-        changes.byKey.remove(key);
-        deadLetters.add(letter);
-    }
-
-    Map<TopicPartition, Long> firstOffsets() {
-        return Collections.unmodifiableMap(firstOffsets);
     }
 
     Map<TopicPartition, Long> nextOffsets() {

@@ -72,7 +72,6 @@ public final class JdbcSink implements AutoCloseable {
     private final List<Deserializer<SpecificRecord>> decoders;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean assigned = new AtomicBoolean();
-    private final AtomicLong batchesCommitted = new AtomicLong();
     private final AtomicLong recordsCommitted = new AtomicLong();
     /** Per owned partition, the offset stored in sink_offsets as this sink last saw it (absent: none). */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
@@ -85,27 +84,24 @@ public final class JdbcSink implements AutoCloseable {
 
     public JdbcSink(SinkConfig config, MeterRegistry registry) {
         this.config = config;
-        final List<TableMapping<?>> chosen = SinkTables.all().stream().filter(m -> config.topics().contains(m.topic())).toList();
-        this.mappings = SinkTables.byTopic(chosen);
+        this.mappings = SinkTables.byTopic(SinkTables.of(config.topics()));
         this.metrics = new SinkMetrics(registry);
         final Jdbi jdbi = jdbi(config);
         final List<SinkWriter> connections = new ArrayList<>();
+        final List<Deserializer<SpecificRecord>> decoding = new ArrayList<>();
         for (int i = 0; i < config.writers(); i++) {
             connections.add(new SinkWriter(jdbi, config.groupId()));
+            final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
+            deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
+            decoding.add(deserializer);
         }
         this.writers = List.copyOf(connections);
+        this.decoders = List.copyOf(decoding);
         this.writerThreads = java.util.concurrent.Executors.newFixedThreadPool(config.writers(), task -> {
             final Thread thread = new Thread(task, "sink-writer");
             thread.setDaemon(true);
             return thread;
         });
-        final List<Deserializer<SpecificRecord>> decoding = new ArrayList<>();
-        for (int i = 0; i < config.writers(); i++) {
-            final AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
-            deserializer.configure(EventSerdes.config(config.registryUrl(), Map.of()), false);
-            decoding.add(deserializer);
-        }
-        this.decoders = List.copyOf(decoding);
     }
 
     static Jdbi jdbi(SinkConfig config) {
@@ -138,7 +134,7 @@ public final class JdbcSink implements AutoCloseable {
      */
     public static void reset(SinkConfig config) {
         try (SinkWriter writer = new SinkWriter(jdbi(config), config.groupId())) {
-            writer.reset(SinkTables.all().stream().filter(m -> config.topics().contains(m.topic())).toList());
+            writer.reset(SinkTables.of(config.topics()));
         }
     }
 
@@ -146,17 +142,15 @@ public final class JdbcSink implements AutoCloseable {
     public static Map<String, Long> rowCounts(SinkConfig config) {
         final Map<String, Long> counts = new LinkedHashMap<>();
         try (org.jdbi.v3.core.Handle handle = jdbi(config).open()) {
-            for (final TableMapping<?> mapping : SinkTables.all()) {
-                if (config.topics().contains(mapping.topic())) {
-                    counts.put(mapping.table(), handle.createQuery("SELECT count(*) FROM " + mapping.table())
-                            .mapTo(Long.class).one());
-                }
+            for (final TableMapping<?> mapping : SinkTables.of(config.topics())) {
+                counts.put(mapping.table(), handle.createQuery("SELECT count(*) FROM " + mapping.table())
+                        .mapTo(Long.class).one());
             }
         }
         return counts;
     }
 
-    /** Creates the dead-letter topics that do not exist yet (same partitions as their source topic). */
+    /** Creates the dead-letter topics that do not exist yet, with the broker's default partitions and replicas. */
     public static void ensureDeadLetterTopics(SinkConfig config) {
         final Map<String, Object> props = adminConfig(config);
         try (Admin admin = Admin.create(props)) {
@@ -525,7 +519,6 @@ public final class JdbcSink implements AutoCloseable {
     private void committed(Batch batch, SinkWriter.Written written, Duration took) {
         stored.putAll(batch.nextOffsets());
         metrics.batch(took, batch, written);
-        batchesCommitted.incrementAndGet();
         recordsCommitted.addAndGet(batch.records());
         final Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
         batch.nextOffsets().forEach((p, o) -> commit.put(p, new OffsetAndMetadata(o)));
@@ -621,11 +614,6 @@ public final class JdbcSink implements AutoCloseable {
     /** Whether the sink owns partitions (for readiness). */
     public boolean isAssigned() {
         return assigned.get();
-    }
-
-    /** Transactions committed so far. */
-    public long batchesCommitted() {
-        return batchesCommitted.get();
     }
 
     /** Records whose transaction committed so far (written, deleted or dead-lettered). */

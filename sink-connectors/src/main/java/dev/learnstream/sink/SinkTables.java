@@ -206,6 +206,11 @@ final class SinkTables {
         }
     }
 
+    /** The mappings of the given topics, in table order. */
+    static List<TableMapping<?>> of(java.util.Collection<String> topics) {
+        return all().stream().filter(mapping -> topics.contains(mapping.topic())).toList();
+    }
+
     /** Mappings by topic. */
     static Map<String, TableMapping<?>> byTopic(List<TableMapping<?>> mappings) {
         final Map<String, TableMapping<?>> byTopic = new LinkedHashMap<>();

@@ -154,36 +154,28 @@ final class SinkWriter implements AutoCloseable {
     }
 
     private static void delete(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        final Update update = h.createUpdate(mapping.deleteSql());
-        final List<Column> keys = mapping.keyColumns();
-        for (int c = 0; c < keys.size(); c++) {
-            update.bindArray(c, keys.get(c).type().elementClass(), column(changes, c, true));
-        }
-        update.execute();
+        execute(h, mapping.deleteSql(), mapping.keyColumns(), changes, Batch.Change::key);
     }
 
     private static void upsert(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
+        execute(h, mapping.upsertSql(), mapping.columns(), changes, Batch.Change::row);
+    }
+
+    /** One statement for all the changes: column c of every change's values, bound as the c-th array. */
+    private static void execute(Handle h, String sql, List<Column> columns, List<Batch.Change> changes,
+                                java.util.function.Function<Batch.Change, Object[]> values) {
         if (changes.isEmpty()) {
             return;
         }
-        final Update update = h.createUpdate(mapping.upsertSql());
-        final List<Column> columns = mapping.columns();
+        final Update update = h.createUpdate(sql);
         for (int c = 0; c < columns.size(); c++) {
-            update.bindArray(c, columns.get(c).type().elementClass(), column(changes, c, false));
+            final Object[] column = new Object[changes.size()];
+            for (int i = 0; i < column.length; i++) {
+                column[i] = values.apply(changes.get(i))[c];
+            }
+            update.bindArray(c, columns.get(c).type().elementClass(), column);
         }
         update.execute();
-    }
-
-    private static Object[] column(List<Batch.Change> changes, int index, boolean keyOnly) {
-        final Object[] values = new Object[changes.size()];
-        for (int i = 0; i < values.length; i++) {
-            final Batch.Change change = changes.get(i);
-            values[i] = keyOnly ? change.key()[index] : change.row()[index];
-        }
-        return values;
     }
 
     /** Row by row, each behind a savepoint, so a row PostgreSQL rejects is set aside and the rest commit. */
