@@ -78,6 +78,8 @@ public final class JdbcSink implements AutoCloseable {
     /** Partitions to position from the database before they are read (paused until then). */
     private final Set<TopicPartition> toPosition = new HashSet<>();
     private boolean rebalanced;
+    /** The next poll, read while the writers were busy with the current one; empty if none. */
+    private List<ConsumerRecord<byte[], byte[]>> prefetched = List.of();
     private Duration registryBackoff;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -206,7 +208,8 @@ public final class JdbcSink implements AutoCloseable {
                 if (!toPosition.isEmpty() && !position()) {
                     continue;
                 }
-                final List<ConsumerRecord<byte[], byte[]>> records = pollBatch();
+                final List<ConsumerRecord<byte[], byte[]>> records = prefetched.isEmpty() ? pollBatch() : prefetched;
+                prefetched = List.of();
                 recordLag();
                 if (records.isEmpty()) {
                     continue;
@@ -390,12 +393,21 @@ public final class JdbcSink implements AutoCloseable {
         Duration backoff = config.firstBackoff();
         rebalanced = false;
         List<Part> pending = parts;
+        boolean first = true;
         while (running.get() && !pending.isEmpty()) {
             final List<Part> again = new ArrayList<>();
             boolean failed = false;
             boolean fenced = false;
             boolean registryDown = false;
-            for (final Attempt attempt : attemptAll(pending)) {
+            final List<Attempt> attempts = first ? attemptAllReadingAhead(pending) : attemptAll(pending);
+            first = false;
+            if (!prefetched.isEmpty() && (rebalanced || attempts.stream().anyMatch(a -> a.outcome() != Outcome.COMMITTED))) {
+                // What was read ahead follows records that are not written now: read it again later,
+                // from the offsets stored when this poll is settled.
+                prefetched = List.of();
+                repositionAll();
+            }
+            for (final Attempt attempt : attempts) {
                 final Part part = attempt.part();
                 switch (attempt.outcome()) {
                     case COMMITTED -> committed(part.batch, attempt.written(), attempt.took());
@@ -456,23 +468,33 @@ public final class JdbcSink implements AutoCloseable {
         }
     }
 
-    private List<Attempt> attemptAll(List<Part> parts) {
-        final List<java.util.concurrent.Callable<Attempt>> tasks = new ArrayList<>();
+    /**
+     * The first attempt of a poll's parts, with the next poll read meanwhile: the writers' database
+     * time and the consumer's fetching overlap instead of taking turns. The writers still take the
+     * polls in order, so a partition's rows and offsets are written in sequence.
+     */
+    private List<Attempt> attemptAllReadingAhead(List<Part> parts) {
+        final List<java.util.concurrent.Future<Attempt>> futures = new ArrayList<>();
         for (final Part part : parts) {
-            final Map<TopicPartition, Long> expected = new HashMap<>();
-            part.partitions().forEach(p -> expected.put(p, stored.get(p)));
-            tasks.add(() -> attempt(part, expected));
+            final Map<TopicPartition, Long> expected = expectedOffsets(part);
+            futures.add(writerThreads.submit(() -> attempt(part, expected)));
         }
-        if (tasks.size() == 1) {
-            try {
-                return List.of(tasks.get(0).call());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        if (toPosition.isEmpty() && running.get()) {
+            prefetched = pollBatch();
         }
+        return results(futures);
+    }
+
+    private Map<TopicPartition, Long> expectedOffsets(Part part) {
+        final Map<TopicPartition, Long> expected = new HashMap<>();
+        part.partitions().forEach(p -> expected.put(p, stored.get(p)));
+        return expected;
+    }
+
+    private static List<Attempt> results(List<java.util.concurrent.Future<Attempt>> futures) {
         final List<Attempt> attempts = new ArrayList<>();
         try {
-            for (final java.util.concurrent.Future<Attempt> future : writerThreads.invokeAll(tasks)) {
+            for (final java.util.concurrent.Future<Attempt> future : futures) {
                 attempts.add(future.get());
             }
         } catch (InterruptedException e) {
@@ -482,6 +504,27 @@ public final class JdbcSink implements AutoCloseable {
             throw new IllegalStateException("a sink writer failed outside its transaction", e.getCause());
         }
         return attempts;
+    }
+
+    private List<Attempt> attemptAll(List<Part> parts) {
+        final List<java.util.concurrent.Callable<Attempt>> tasks = new ArrayList<>();
+        for (final Part part : parts) {
+            final Map<TopicPartition, Long> expected = expectedOffsets(part);
+            tasks.add(() -> attempt(part, expected));
+        }
+        if (tasks.size() == 1) {
+            try {
+                return List.of(tasks.get(0).call());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return results(writerThreads.invokeAll(tasks));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        }
     }
 
     private Attempt attempt(Part part, Map<TopicPartition, Long> expected) {

@@ -169,11 +169,13 @@ final class SinkWriter implements AutoCloseable {
         }
         final Update update = h.createUpdate(sql);
         for (int c = 0; c < columns.size(); c++) {
-            final Object[] column = new Object[changes.size()];
+            final Object[] column = (Object[]) java.lang.reflect.Array.newInstance(columns.get(c).type().elementClass(),
+                    changes.size());
             for (int i = 0; i < column.length; i++) {
                 column[i] = values.apply(changes.get(i))[c];
             }
-            update.bindArray(c, columns.get(c).type().elementClass(), column);
+            update.bind(c, (org.jdbi.v3.core.argument.Argument) (position, statement, context) ->
+                    statement.setObject(position, column));
         }
         update.execute();
     }

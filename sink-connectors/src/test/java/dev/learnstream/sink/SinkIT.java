@@ -76,6 +76,12 @@ class SinkIT {
         // Under target/, kept after the run: the sink processes' logs are there.
         work = Files.createDirectories(Path.of("target", "sink-it"));
         Dirs.deleteQuietly(work.resolve("streams"));
+        // Logs of an earlier run would satisfy this run's waits for log lines before the sinks write any.
+        try (java.util.stream.Stream<Path> old = Files.list(work)) {
+            for (final Path log : old.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.delete(log);
+            }
+        }
         stack = LocalStack.start(LocalStack.Options.embedded());
         jdbi = Jdbi.create(stack.postgresJdbcUrl());
         final TopicNames names = TopicNames.defaults();
