@@ -141,18 +141,24 @@ public final class QueryApi {
         ctx.status(e.status()).json(Map.of("error", body));
     }
 
+    private record TimerKey(String method, String route, int status, String source) {
+    }
+
+    /** Timers by route and outcome, so a request looks its timer up instead of building and registering it. */
+    private final Map<TimerKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void recordLatency(Context ctx) {
         final Long started = ctx.attribute(STARTED);
         final io.javalin.router.Endpoint route = ctx.endpoints().lastHttpEndpoint();
         if (started == null || route == null) {
             return;
         }
-        Timer.builder("http.server.requests").description("HTTP request latency by route")
-                .tag("method", ctx.method().name()).tag("route", route.path)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .tag("source", Optional.ofNullable(ctx.res().getHeader(SOURCE)).orElse("none"))
-                .publishPercentileHistogram().register(deps.metrics().registry())
-                .record(Duration.ofNanos(System.nanoTime() - started));
+        final TimerKey key = new TimerKey(ctx.method().name(), route.path, ctx.statusCode(),
+                Optional.ofNullable(ctx.res().getHeader(SOURCE)).orElse("none"));
+        timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests").description("HTTP request latency by route")
+                        .tag("method", k.method()).tag("route", k.route()).tag("status", Integer.toString(k.status()))
+                        .tag("source", k.source()).publishPercentileHistogram().register(deps.metrics().registry()))
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void ready(Context ctx) {

@@ -41,14 +41,16 @@ public final class QueryService implements AutoCloseable {
     private final KafkaStreams ownedStreams;
     private final Producer<String, SpecificRecord> producer;
     private final ServiceMetrics metrics;
+    private final Forwarder forwarder;
     private final int port;
 
     private QueryService(Javalin api, KafkaStreams ownedStreams, Producer<String, SpecificRecord> producer,
-                         ServiceMetrics metrics, int port) {
+                         ServiceMetrics metrics, Forwarder forwarder, int port) {
         this.api = api;
         this.ownedStreams = ownedStreams;
         this.producer = producer;
         this.metrics = metrics;
+        this.forwarder = forwarder;
         this.port = port;
     }
 
@@ -114,10 +116,11 @@ public final class QueryService implements AutoCloseable {
         final EventPublisher publisher = new EventPublisher(producer, topology.topics(), topology.maxFutureSkew(),
                 Clock.systemUTC());
         final MemorySettings memory = topology.memory();
-        final Javalin api = QueryApi.create(new QueryApi.Dependencies(stores, stores, new Forwarder(forwardTimeout), keys,
+        final Forwarder forwarder = new Forwarder(forwardTimeout);
+        final Javalin api = QueryApi.create(new QueryApi.Dependencies(stores, stores, forwarder, keys,
                 () -> readiness(streams), metrics, memory, publisher, Clock.systemUTC()));
         api.start(bindHost, port);
-        return new QueryService(api, owned, producer, metrics, port);
+        return new QueryService(api, owned, producer, metrics, forwarder, port);
     }
 
     /** Every topic the topology reads or writes, for the per-topic counters. */
@@ -164,6 +167,7 @@ public final class QueryService implements AutoCloseable {
     @Override
     public void close() {
         api.stop();
+        forwarder.close();
         if (ownedStreams != null) {
             ownedStreams.close(Duration.ofSeconds(30));
         }

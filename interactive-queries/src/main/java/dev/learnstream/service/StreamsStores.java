@@ -1,10 +1,12 @@
 package dev.learnstream.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,12 +31,34 @@ public final class StreamsStores implements LocalStores, Cluster {
 
     private static final Serializer<String> KEYS = new StringSerializer();
 
+    /** Placements remembered, at most; beyond it the cache starts over rather than grow without end. */
+    private static final int MAX_PLACEMENTS = 200_000;
+    /** A remembered placement is asked again after this long, even if no rebalance was seen. */
+    private static final long PLACEMENT_MAX_AGE_NANOS = Duration.ofSeconds(10).toNanos();
+
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final Map<PlacementKey, Remembered> placements = new ConcurrentHashMap<>();
+    /** Counts state changes; a placement remembered in an earlier epoch is not used. */
+    private final AtomicLong epoch = new AtomicLong();
 
+    private record PlacementKey(String store, String partitionKey) {
+    }
+
+    private record Remembered(Placement placement, long at, long epoch) {
+    }
+
+    /**
+     * Takes the state listener of {@code streams}, which must not be started yet: every state
+     * change (a rebalance passes through REBALANCING) forgets the remembered placements.
+     */
     public StreamsStores(KafkaStreams streams, HostInfo self) {
         this.streams = streams;
         this.self = self;
+        streams.setStateListener((newState, oldState) -> {
+            epoch.incrementAndGet();
+            placements.clear();
+        });
     }
 
     @Override
@@ -42,8 +66,31 @@ public final class StreamsStores implements LocalStores, Cluster {
         return self.host() + ":" + self.port();
     }
 
+    /**
+     * Where the key's partition lives, remembered between queries. KafkaStreams answers this under
+     * one lock per instance, and at thousands of queries a second on two cores the request threads
+     * queued on it; the answer only changes at a rebalance, which clears what is remembered.
+     */
     @Override
     public Placement placement(String store, String partitionKey) {
+        final PlacementKey key = new PlacementKey(store, partitionKey);
+        final long now = System.nanoTime();
+        final long current = epoch.get();
+        final Remembered remembered = placements.get(key);
+        if (remembered != null && remembered.epoch() == current && now - remembered.at() < PLACEMENT_MAX_AGE_NANOS) {
+            return remembered.placement();
+        }
+        final Placement placement = lookUp(store, partitionKey);
+        if (placement != null && streams.state() == KafkaStreams.State.RUNNING) {
+            if (placements.size() >= MAX_PLACEMENTS) {
+                placements.clear();
+            }
+            placements.put(key, new Remembered(placement, now, current));
+        }
+        return placement;
+    }
+
+    private Placement lookUp(String store, String partitionKey) {
         final KeyQueryMetadata metadata = metadata(store, partitionKey);
         if (metadata == null) {
             return null;

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +32,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -44,8 +39,8 @@ import org.apache.kafka.clients.admin.Admin;
  * instance owns (local) and keys it must forward to the other instance. A local broker and
  * registry, simulated learners pre-loaded, two service instances in this JVM; then an open-loop
  * load: requests are sent on schedule whether or not earlier ones have returned, and each latency
- * is measured from its scheduled time, so a stall shows up in the figures instead of slowing the
- * load down.
+ * is measured from its scheduled time ({@link OpenLoopLoad}), so a stall shows up in the figures
+ * instead of slowing the load down.
  */
 final class IqBenchCommand {
 
@@ -67,8 +62,8 @@ final class IqBenchCommand {
 
     private static int measure(List<String> args, PrintStream out) throws IOException, InterruptedException {
         final Options options = Options.parse("iq-bench", args, Set.of("rate", "duration", "learners", "events",
-                "in-flight"), Set.of());
-        final int inFlight = Math.max(1, options.integer("in-flight", 64));
+                "connections"), Set.of());
+        final int connections = Math.max(1, options.integer("connections", 32));
         final int rate = Math.max(1, options.integer("rate", 5_000));
         final Duration duration = options.duration("duration", Duration.ofSeconds(30));
         final int learners = Math.max(10, options.integer("learners", 500));
@@ -114,67 +109,18 @@ final class IqBenchCommand {
                     last[0] = consumed;
                     return idle;
                 });
-                // Warm up both paths (JIT, connection pools) before measuring.
-                load(http, base, local, Math.min(rate, 1_000), Duration.ofSeconds(5), inFlight);
-                load(http, base, forwarded, Math.min(rate, 1_000), Duration.ofSeconds(5), inFlight);
-                out.printf(Locale.ROOT, "open loop at %d req/s for %s, at most %d requests in flight%n", rate, duration,
-                        inFlight);
-                final Figures localFigures = load(http, base, local, rate, duration, inFlight);
-                out.println("local     " + localFigures);
-                final Figures forwardedFigures = load(http, base, forwarded, rate, duration, inFlight);
-                out.println("forwarded " + forwardedFigures);
+                final OpenLoopLoad localLoad = load(portA, local);
+                final OpenLoopLoad forwardedLoad = load(portA, forwarded);
+                // Warm up both paths (JIT, connection pools) at the measured rate before measuring.
+                localLoad.run(rate, Duration.ofSeconds(10), connections);
+                forwardedLoad.run(rate, Duration.ofSeconds(10), connections);
+                out.printf(Locale.ROOT, "open loop at %d req/s for %s over %d connections%n", rate, duration,
+                        connections);
+                out.println("local     " + localLoad.run(rate, duration, connections));
+                out.println("forwarded " + forwardedLoad.run(rate, duration, connections));
             }
         }
         return 0;
-    }
-
-    private record Figures(int sent, int failed, double seconds, double p50, double p99, double max) {
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "requests=%d failed=%d rate=%.0f/s p50=%.2fms p99=%.2fms max=%.2fms",
-                    sent, failed, sent / seconds, p50, p99, max);
-        }
-    }
-
-    /**
-     * Sends {@code rate} requests per second for {@code duration}. At most {@code inFlight} are
-     * outstanding (like a load tool's connection count); a request that has to wait for one still
-     * counts its latency from its scheduled time.
-     */
-    private static Figures load(HttpClient http, String base, List<String> users, int rate, Duration duration,
-                                int inFlight) throws InterruptedException {
-        final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(inFlight);
-        final int total = (int) Math.max(1, rate * duration.toMillis() / 1000);
-        final long[] latencies = new long[total];
-        final AtomicInteger failed = new AtomicInteger();
-        final CountDownLatch done = new CountDownLatch(total);
-        final long start = System.nanoTime();
-        final long interval = 1_000_000_000L / rate;
-        for (int i = 0; i < total; i++) {
-            final long scheduled = start + i * interval;
-            final long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            permits.acquire();
-            final int index = i;
-            final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path(users.get(i % users.size()))))
-                    .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(10)).build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                latencies[index] = System.nanoTime() - scheduled;
-                if (error != null || response.statusCode() != 200) {
-                    failed.incrementAndGet();
-                }
-                permits.release();
-                done.countDown();
-            });
-        }
-        done.await(60, TimeUnit.SECONDS);
-        final double seconds = (System.nanoTime() - start) / 1e9;
-        final long[] sorted = latencies.clone();
-        Arrays.sort(sorted);
-        return new Figures(total, failed.get(), seconds, sorted[total / 2] / 1e6,
-                sorted[(int) Math.min(total - 1, Math.ceil(total * 0.99) - 1)] / 1e6, sorted[total - 1] / 1e6);
     }
 
     /** Records consumed so far by an instance's stream threads, from its Prometheus metrics. */
@@ -185,6 +131,11 @@ final class IqBenchCommand {
         }
         return metrics.body().lines().filter(line -> line.startsWith("learnstream_topic_records_consumed_total{"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static OpenLoopLoad load(int port, List<String> users) {
+        return new OpenLoopLoad("127.0.0.1", port, users.stream().map(IqBenchCommand::path).toList(),
+                Map.of("Authorization", "Bearer " + KEY), Duration.ofSeconds(10));
     }
 
     private static String path(String user) {

@@ -44,7 +44,8 @@ public final class Main {
                          --due 100 (due per punctuation), --punctuations 50. Last line: ratio=.
               iq-bench   Interactive-query latency at a fixed rate (open loop) against two service
                          instances on a local broker, for keys the instance owns and keys it forwards:
-                         --rate 5000 (req/s), --duration 30s, --learners 500, --events 20000.
+                         --rate 5000 (req/s), --duration 30s, --connections 32 (keep-alive, each
+                         with its share of the schedule), --learners 500, --events 20000.
               sink-bench Upserted rows/s into PostgreSQL (embedded unless --postgres URL): the writer
                          alone (insert pass, update pass), then the whole sink from a Kafka topic:
                          --rows 1000000, --batch 50000, --partitions 4 (of the topic), --writers 2
