@@ -20,6 +20,7 @@ import dev.learnstream.topology.TopologySettings;
 import io.javalin.Javalin;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,7 @@ class OpenApiConformanceTest {
     private static ApiClient client;
     private static JsonNode document;
     private static SchemaCheck schemas;
+    private static Path stateDir;
     private static final Set<String> exercised = new LinkedHashSet<>();
 
     @BeforeAll
@@ -61,7 +63,7 @@ class OpenApiConformanceTest {
         final TopicNames names = TopicNames.defaults();
         final TopologySettings settings = TopologySettings.defaults(names, serdes);
         final Properties props = StreamsSettings.properties("openapi-conformance", "unused:9092", settings,
-                Map.of("state.dir", Files.createTempDirectory("learnstream-openapi").toString()));
+                Map.of("state.dir", (stateDir = Files.createTempDirectory("learnstream-openapi")).toString()));
         driver = new TopologyTestDriver(LearnStreamTopology.build(settings), props, Instant.now());
         final Map<String, TestInputTopic<String, byte[]>> inputs = new HashMap<>();
         final var serializer = EventSerdes.values(serdes).serializer();
@@ -106,6 +108,7 @@ class OpenApiConformanceTest {
         app.stop();
         driver.close();
         MockSchemaRegistry.drop(SCOPE);
+        dev.learnstream.stack.Dirs.deleteQuietly(stateDir);
     }
 
     private static String firstKey(String store, String prefix) {

@@ -110,6 +110,9 @@ class TwoInstancesIT {
             } finally {
                 a.destroyForcibly();
                 b.destroyForcibly();
+                a.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                b.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                dev.learnstream.stack.Dirs.deleteQuietly(work);
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.learnstream.simulator.KafkaOutput;
 import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
+import dev.learnstream.stack.Dirs;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
@@ -79,7 +80,9 @@ final class IqBenchCommand {
             final Path work = Files.createTempDirectory("learnstream-iq-bench");
             final int portA = Ports.free();
             final int portB = Ports.free();
-            try (QueryService a = QueryService.start(config(stack, work, "a", portA));
+            // Resources close in reverse order: both services, then their state directories.
+            try (java.io.Closeable deleteWork = () -> Dirs.deleteQuietly(work);
+                 QueryService a = QueryService.start(config(stack, work, "a", portA));
                  QueryService b = QueryService.start(config(stack, work, "b", portB))) {
                 final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();

@@ -10,6 +10,7 @@ import dev.learnstream.simulator.KafkaOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
 import dev.learnstream.simulator.SimulatorStats;
+import dev.learnstream.stack.Dirs;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
@@ -62,7 +63,10 @@ class ExactlyOnceIT {
             final Properties props = StreamsSettings.properties("learnstream-eos-it", stack.kafkaBootstrap(), settings,
                     Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                             StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200));
-            try (KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings), props)) {
+            // The state directory goes when the test ends, whatever its outcome, not with the machine's /tmp.
+            // (Resources close in reverse order: the streams first, then their state.)
+            try (AutoCloseable deleteState = () -> Dirs.deleteQuietly(stateDir);
+                 KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings), props)) {
                 assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
                 streams.start();
                 final Map<String, DlqCount> dlqCounts = new HashMap<>();
