@@ -100,7 +100,10 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** The API for streams run by the caller; they must have application.server = advertisedHost:port. */
+    /**
+     * The API for streams run by the caller; they must have application.server = advertisedHost:port
+     * and not be started yet (the API takes their state listener, to notice rebalances).
+     */
     public static QueryService attach(KafkaStreams streams, String advertisedHost, String bindHost, int port,
                                       ApiKeys keys, TopologySettings topology, String bootstrapServers) {
         return create(streams, null, advertisedHost, bindHost, port, keys, Duration.ofSeconds(2), topology,
