@@ -22,8 +22,8 @@ public final class Forwarder implements AutoCloseable {
     /** Idle connections kept per instance; more are opened under load and closed after use. */
     private static final int MAX_IDLE = 32;
 
-    /** A relayed answer. */
-    public record Answer(int status, String body, Map<String, String> headers) {
+    /** A relayed answer; the body as received, UTF-8 JSON, so a relay passes it on without decoding it. */
+    public record Answer(int status, byte[] body, Map<String, String> headers) {
     }
 
     private final Duration timeout;
@@ -88,7 +88,7 @@ public final class Forwarder implements AutoCloseable {
                 headers.put(name, value);
             }
         });
-        return Optional.of(new Answer(response.status(), response.bodyText(), headers));
+        return Optional.of(new Answer(response.status(), response.body(), headers));
     }
 
     /** Closes the idle connections. */

@@ -24,9 +24,6 @@ public final class Http1Connection implements AutoCloseable {
 
     /** A whole response; header names in lower case. */
     public record Response(int status, Map<String, String> headers, byte[] body, boolean keepAlive) {
-        public String bodyText() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
     }
 
     private final Socket socket;

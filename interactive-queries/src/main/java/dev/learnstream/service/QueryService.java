@@ -88,13 +88,9 @@ public final class QueryService implements AutoCloseable {
 
     /** Creates the topics the topology needs that are missing, with the configured partitions and replicas. */
     private static void createMissingTopics(Properties streamsProperties, ServiceConfig config) {
-        final Properties admin = new Properties();
-        streamsProperties.forEach((key, value) -> {
-            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key.toString())) {
-                admin.put(key, value);
-            }
-        });
-        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(admin)) {
+        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(
+                dev.learnstream.topology.ClientProperties.only(streamsProperties,
+                        org.apache.kafka.clients.admin.AdminClientConfig.configNames()))) {
             dev.learnstream.topology.TopologyTopics.ensure(client, config.topology(), config.topics().partitions(),
                     config.topics().replication(), null);
         }

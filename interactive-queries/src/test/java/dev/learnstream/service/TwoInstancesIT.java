@@ -6,7 +6,7 @@ import dev.learnstream.simulator.KafkaOutput;
 import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
-import dev.learnstream.stack.ChildProcessMain;
+import dev.learnstream.stack.ChildJvm;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
@@ -117,14 +117,8 @@ class TwoInstancesIT {
         }
     }
 
-    private static Process service(String name, int port, LocalStack stack, Path work) throws Exception {
-        final List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), ChildProcessMain.class.getName(),
-                ServiceMain.class.getName());
-        final ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
-        final Map<String, String> env = builder.environment();
+    private static Process service(String name, int port, LocalStack stack, Path work) {
+        final Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
         env.put("LEARNSTREAM_API_KEYS", ADMIN + ":admin");
@@ -138,9 +132,10 @@ class TwoInstancesIT {
         // Fail over without waiting the default 45 s for the dead member's session to expire.
         env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
         env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        final Process process = builder.start();
-        System.out.println("service " + name + " on port " + port + ", log " + work.resolve(name + ".log")
-               );
+        final Process process = ChildJvm.start("service " + name, System.getProperty("java.class.path"),
+                List.of("-Xmx384m"), ServiceMain.class.getName(), List.of(), Path.of("").toAbsolutePath(),
+                work.resolve(name + ".log"), env).process();
+        System.out.println("service " + name + " on port " + port + ", log " + work.resolve(name + ".log"));
         return process;
     }
 

@@ -26,18 +26,18 @@ final class OpenLoopLoad {
     /** What a run measured; latencies in nanoseconds, in no particular order. */
     record Result(int requests, int failed, double seconds, long[] latencies) {
 
-        double percentileMillis(double fraction) {
-            final long[] sorted = latencies.clone();
-            Arrays.sort(sorted);
-            final int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1));
-            return sorted[index] / 1e6;
-        }
-
         @Override
         public String toString() {
+            final long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
             return String.format(Locale.ROOT, "requests=%d failed=%d rate=%.0f/s p50=%.2fms p99=%.2fms max=%.2fms",
-                    requests, failed, requests / seconds, percentileMillis(0.50), percentileMillis(0.99),
-                    percentileMillis(1.0));
+                    requests, failed, requests / seconds, millisAt(sorted, 0.50), millisAt(sorted, 0.99),
+                    millisAt(sorted, 1.0));
+        }
+
+        private static double millisAt(long[] sorted, double fraction) {
+            final int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1));
+            return sorted[index] / 1e6;
         }
     }
 
@@ -67,9 +67,9 @@ final class OpenLoopLoad {
         final long interval = 1_000_000_000L / rate;
         final long start = System.nanoTime() + 10_000_000L;
         final List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < Math.min(connections, total); c++) {
+        final int stride = Math.min(connections, total);
+        for (int c = 0; c < stride; c++) {
             final int first = c;
-            final int stride = Math.min(connections, total);
             final Thread thread = new Thread(() -> connection(first, stride, total, start, interval, latencies, failed),
                     "load-" + c);
             thread.setDaemon(true);

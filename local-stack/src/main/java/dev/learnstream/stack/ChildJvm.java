@@ -6,14 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM running {@link ChildProcessMain} around a main class, its output in a log file. Its
  * standard input stays open until {@link #close()}; when this JVM dies the pipe closes and the child
- * halts itself.
+ * halts itself. The stack starts its parts this way; tests start services and sinks as processes
+ * of their own the same way.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -27,6 +29,12 @@ final class ChildJvm implements AutoCloseable {
 
     static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
                           Path workDir, Path log) {
+        return start(name, classpath, jvmOptions, mainClass, args, workDir, log, Map.of());
+    }
+
+    /** As above, with {@code environment} added to this JVM's own. */
+    public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+                                 List<String> args, Path workDir, Path log, Map<String, String> environment) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -36,11 +44,12 @@ final class ChildJvm implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         try {
-            final Process process = new ProcessBuilder(command)
+            final ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            final Process process = builder.start();
             return new ChildJvm(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + " JVM: " + e.getMessage(), e);
@@ -54,6 +63,11 @@ final class ChildJvm implements AutoCloseable {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("Cannot locate the stack's own classes", e);
         }
+    }
+
+    /** The child process, for callers that signal it or wait for it themselves. */
+    public Process process() {
+        return process;
     }
 
     boolean isAlive() {

@@ -29,11 +29,12 @@ public final class Postgres implements AutoCloseable {
         this.pid = pid;
     }
 
-    private static EmbeddedPostgres server(Path dir, int port, boolean clean) throws IOException {
+    /** A server on {@code dir}'s data directory, which it never deletes itself (see {@link #start}). */
+    private static EmbeddedPostgres server(Path dir, int port) throws IOException {
         return EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(dir.resolve("data"))
-                .setCleanDataDirectory(clean)
+                .setCleanDataDirectory(false)
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
                 .start();
@@ -45,7 +46,7 @@ public final class Postgres implements AutoCloseable {
             // A fresh data directory, deleted by close() rather than by the embedded server's own
             // close: that one would also delete it on restart().
             Dirs.deleteQuietly(dir.resolve("data"));
-            final EmbeddedPostgres server = server(dir, Ports.free(), false);
+            final EmbeddedPostgres server = server(dir, Ports.free());
             try (Connection connection = server.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + DATABASE);
@@ -89,7 +90,7 @@ public final class Postgres implements AutoCloseable {
         guard.destroyForcibly();
         try {
             server.close();
-            server = server(dir, port, false);
+            server = server(dir, port);
             pid = postmasterPid(dir.resolve("data"));
             guard = guard(pid);
         } catch (IOException e) {

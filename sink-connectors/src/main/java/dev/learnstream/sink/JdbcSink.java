@@ -188,13 +188,7 @@ public final class JdbcSink implements AutoCloseable {
 
     /** The KAFKA_* settings that a client with these config names understands (each client ignores the rest). */
     private static Map<String, Object> clientProperties(SinkConfig config, Set<String> names) {
-        final Map<String, Object> props = new HashMap<>();
-        config.kafka().forEach((key, value) -> {
-            if (names.contains(key)) {
-                props.put(key, value);
-            }
-        });
-        return props;
+        return dev.learnstream.topology.ClientProperties.only(config.kafka(), names);
     }
 
     /** Consumes and writes until {@link #stop()}; call from the thread that owns the sink. */
@@ -399,7 +393,7 @@ public final class JdbcSink implements AutoCloseable {
             boolean failed = false;
             boolean fenced = false;
             boolean registryDown = false;
-            final List<Attempt> attempts = first ? attemptAllReadingAhead(pending) : attemptAll(pending);
+            final List<Attempt> attempts = attemptAll(pending, first);
             first = false;
             if (!prefetched.isEmpty() && (rebalanced || attempts.stream().anyMatch(a -> a.outcome() != Outcome.COMMITTED))) {
                 // What was read ahead follows records that are not written now: read it again later,
@@ -469,29 +463,21 @@ public final class JdbcSink implements AutoCloseable {
     }
 
     /**
-     * The first attempt of a poll's parts, with the next poll read meanwhile: the writers' database
-     * time and the consumer's fetching overlap instead of taking turns. The writers still take the
-     * polls in order, so a partition's rows and offsets are written in sequence.
+     * One attempt of each part, in parallel on the writer threads. On a poll's first attempt the
+     * next poll is read meanwhile ({@code readAhead}): the writers' database time and the
+     * consumer's fetching overlap instead of taking turns. The writers still take the polls in
+     * order, so a partition's rows and offsets are written in sequence.
      */
-    private List<Attempt> attemptAllReadingAhead(List<Part> parts) {
+    private List<Attempt> attemptAll(List<Part> parts, boolean readAhead) {
         final List<java.util.concurrent.Future<Attempt>> futures = new ArrayList<>();
         for (final Part part : parts) {
-            final Map<TopicPartition, Long> expected = expectedOffsets(part);
+            final Map<TopicPartition, Long> expected = new HashMap<>();
+            part.partitions().forEach(p -> expected.put(p, stored.get(p)));
             futures.add(writerThreads.submit(() -> attempt(part, expected)));
         }
-        if (toPosition.isEmpty() && running.get()) {
+        if (readAhead && toPosition.isEmpty() && running.get()) {
             prefetched = pollBatch();
         }
-        return results(futures);
-    }
-
-    private Map<TopicPartition, Long> expectedOffsets(Part part) {
-        final Map<TopicPartition, Long> expected = new HashMap<>();
-        part.partitions().forEach(p -> expected.put(p, stored.get(p)));
-        return expected;
-    }
-
-    private static List<Attempt> results(List<java.util.concurrent.Future<Attempt>> futures) {
         final List<Attempt> attempts = new ArrayList<>();
         try {
             for (final java.util.concurrent.Future<Attempt> future : futures) {
@@ -504,27 +490,6 @@ public final class JdbcSink implements AutoCloseable {
             throw new IllegalStateException("a sink writer failed outside its transaction", e.getCause());
         }
         return attempts;
-    }
-
-    private List<Attempt> attemptAll(List<Part> parts) {
-        final List<java.util.concurrent.Callable<Attempt>> tasks = new ArrayList<>();
-        for (final Part part : parts) {
-            final Map<TopicPartition, Long> expected = expectedOffsets(part);
-            tasks.add(() -> attempt(part, expected));
-        }
-        if (tasks.size() == 1) {
-            try {
-                return List.of(tasks.get(0).call());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        try {
-            return results(writerThreads.invokeAll(tasks));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
-        }
     }
 
     private Attempt attempt(Part part, Map<TopicPartition, Long> expected) {

@@ -180,8 +180,8 @@ public final class SinkBench {
     }
 
     private static byte[] key(int i) {
-        return String.join("\u001f", "bench-user-" + (i / 20), "dsa", "course-" + (i % 7), "module-" + (i % 20), "MODULE")
-                .getBytes(StandardCharsets.UTF_8);
+        return dev.learnstream.topology.Keys.of("bench-user-" + (i / 20), "dsa", "course-" + (i % 7), "module-" + (i % 20),
+                "MODULE").getBytes(StandardCharsets.UTF_8);
     }
 
     private static QuizAnalytics row(int i, Random random) {

@@ -6,7 +6,7 @@ import dev.learnstream.simulator.KafkaOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
 import dev.learnstream.simulator.SimulatorStats;
-import dev.learnstream.stack.ChildProcessMain;
+import dev.learnstream.stack.ChildJvm;
 import dev.learnstream.stack.Dirs;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
@@ -330,17 +330,9 @@ class SinkIT {
 
     private static int sinkHttpPort;
 
-    private static Process startSink(String name, boolean reset) throws Exception {
+    private static Process startSink(String name, boolean reset) {
         sinkHttpPort = Ports.free();
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ChildProcessMain.class.getName(),
-                SinkMain.class.getName()));
-        if (reset) {
-            command.add("--reset-offsets");
-        }
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
-        final Map<String, String> env = builder.environment();
+        final Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
         env.put("LEARNSTREAM_SINK_JDBC_URL", stack.postgresJdbcUrl());
@@ -349,7 +341,9 @@ class SinkIT {
         // A killed member's partitions move to the new one without waiting 45 s for its session to expire.
         env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        final Process process = builder.start();
+        final Process process = ChildJvm.start(name, System.getProperty("java.class.path"), List.of("-Xmx256m"),
+                SinkMain.class.getName(), reset ? List.of("--reset-offsets") : List.of(), Path.of("").toAbsolutePath(),
+                work.resolve(name + ".log"), env).process();
         System.out.println(name + " started, log " + work.resolve(name + ".log"));
         return process;
     }
