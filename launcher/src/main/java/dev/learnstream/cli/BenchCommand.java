@@ -83,9 +83,11 @@ final class BenchCommand {
             final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, loaded.total(),
                     StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("pt").toString())));
+            final Map<String, Long> before = appendedPerTopic(stack, inputs);
             final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
                     loaded.total(), StreamsSettings.properties("bench-topology", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString())));
+            printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
             out.printf(Locale.ROOT, "pass-through: %.0f events/s%ntopology:     %.0f events/s%n", passThrough, topology);
             out.printf(Locale.ROOT, "ratio=%.3f%n", topology / passThrough);
             return 0;
@@ -126,6 +128,32 @@ final class BenchCommand {
             streams.close(Duration.ofSeconds(60));
             return total / seconds;
         }
+    }
+
+    /** Offsets appended so far to every topic that is not an input: what an app wrote, markers included. */
+    private static Map<String, Long> appendedPerTopic(LocalStack stack, List<String> inputs) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+            final List<String> topics = admin.listTopics().names().get().stream()
+                    .filter(topic -> !inputs.contains(topic)).toList();
+            final Map<String, Long> appended = new java.util.TreeMap<>();
+            endOffsets(admin, topics).forEach((partition, end) -> appended.merge(partition.topic(), end, Long::sum));
+            return appended;
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot list topics: " + e, e);
+        }
+    }
+
+    private static void printWritten(PrintStream out, Map<String, Long> before, Map<String, Long> after, long events) {
+        long total = 0;
+        for (final Map.Entry<String, Long> topic : after.entrySet()) {
+            final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
+            if (written > 0) {
+                out.printf(Locale.ROOT, "  wrote %,d to %s%n", written, topic.getKey());
+                total += written;
+            }
+        }
+        out.printf(Locale.ROOT, "topology wrote %,d records and markers, %.2f per input event%n", total,
+                (double) total / events);
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) {

@@ -57,6 +57,8 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
                 this.context = context;
                 this.users = context.getStateStore(StoreNames.USER_ANALYTICS);
                 this.engagement = context.getStateStore(StoreNames.USER_ENGAGEMENT);
+                FlushedRows.forward(users, context);
+                FlushedRows.forward(engagement, context);
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
             }
 
@@ -68,12 +70,10 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
                 }
                 final UserAnalytics user = updateUser(activity);
                 users.put(activity.userId(), user);
-                context.forward(record.withKey(activity.userId()).withValue(user));
                 if (activity.domain() != null) {
                     final String key = Keys.of(activity.userId(), activity.domain());
                     final UserEngagement updated = updateEngagement(engagement.get(key), activity, user);
                     engagement.put(key, updated);
-                    context.forward(record.withKey(key).withValue(updated));
                 }
             }
 

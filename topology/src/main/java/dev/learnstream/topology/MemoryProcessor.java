@@ -138,6 +138,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.scores = context.getStateStore(StoreNames.MEMORY_SCORES);
+            FlushedRows.forward(scores, context);
             this.alerts = context.getStateStore(StoreNames.MEMORY_ALERTS);
             this.signals = context.getStateStore(StoreNames.REVISION_SIGNALS);
             this.baselines = context.getStateStore(StoreNames.MEMORY_BASELINES);
@@ -229,7 +230,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             next.setAlertedUrgency(MemoryUrgency.LOW);
             next.setOpenSignals(new ArrayList<>());
             score(next, time);
-            save(key, next, time);
+            scores.put(key, next);
             scheduleAlert(next);
             learn(user, module, reviewedAt, grade, baseline, scored, time);
         }
@@ -326,7 +327,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                         + days(after.interval(entry.getValue().stability(), settings.desiredRetention()))));
                 memory.setDecayFactor(after.weights()[Fsrs6.WEIGHT_COUNT - 1]);
                 score(memory, time);
-                save(key, memory, time);
+                scores.put(key, memory);
                 scheduleAlert(memory);
             }
         }
@@ -439,7 +440,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             final List<Instant> open = new ArrayList<>(memory.getOpenSignals());
             open.add(Instant.ofEpochMilli(crossedAt));
             memory.setOpenSignals(open);
-            save(key, memory, now);
+            scores.put(key, memory);
             scheduleAlert(memory);
             context.forward(new Record<>(signalKey, signal, now));
             context.forward(new Record<>(user, recommendation(memory, urgency, crossedAt, now), now));
@@ -472,11 +473,6 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                     .setLastReviewedAt(memory.getLastReviewedAt())
                     .setNextReviewAt(memory.getNextReviewAt())
                     .build();
-        }
-
-        private void save(String key, MemoryScore memory, long time) {
-            scores.put(key, memory);
-            context.forward(new Record<>(key, memory, time));
         }
 
         /** The learner's memories of a course's modules. */

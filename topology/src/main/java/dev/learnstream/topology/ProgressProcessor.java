@@ -84,6 +84,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             this.context = context;
             this.progress = context.getStateStore(StoreNames.LEARNING_PROGRESS);
             this.deadlines = context.getStateStore(StoreNames.PROGRESS_DEADLINES);
+            FlushedRows.forward(progress, context);
             this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
             context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::detectDropouts);
         }
@@ -118,15 +119,15 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 emitFact(activity, CourseFactKind.ENROLLED, null, null, null, time);
             }
             final LearningProgress course = courseRow(activity);
-            final Instant previousAccess = course.getLastAccessAt();
+            final boolean indexed = hasDeadline(course);
             course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
-            saveCourse(courseKey, course, previousAccess, time);
+            saveCourse(courseKey, course, indexed);
             final CourseCreated catalogEntry = catalog.course(activity.courseId());
             if (catalogEntry != null) {
                 for (final String module : catalogEntry.getModuleIds()) {
                     final String moduleKey = key(activity.userId(), activity.courseId(), module);
                     if (progress.get(moduleKey) == null) {
-                        put(moduleKey, newRow(activity.userId(), activity.courseId(), module), time);
+                        progress.put(moduleKey, newRow(activity.userId(), activity.courseId(), module));
                     }
                 }
             }
@@ -144,7 +145,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             if (activity.score() != null) {
                 module.setScore(activity.score());
             }
-            put(moduleKey, module, time);
+            progress.put(moduleKey, module);
             touchCourse(activity, activity.seconds(), time, false);
         }
 
@@ -162,7 +163,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 emitFact(activity, CourseFactKind.MODULE_COMPLETED, activity.moduleId(), null, null, time);
             }
             module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
-            put(moduleKey, module, time);
+            progress.put(moduleKey, module);
             touchCourse(activity, seconds, time, true);
         }
 
@@ -170,13 +171,12 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             final String courseKey = key(activity.userId(), activity.courseId(), null);
             final LearningProgress course = courseRow(activity);
             final boolean first = course.getStatus() != ProgressStatus.COMPLETED;
-            clearDeadline(course);
             course.setStatus(ProgressStatus.COMPLETED);
             course.setProgressPercentage(100.0);
             course.setCompletedAt(activity.at());
             course.setScore(activity.score());
             course.setLastAccessAt(max(course.getLastAccessAt(), activity.at()));
-            put(courseKey, course, time);
+            progress.put(courseKey, course);
             if (first) {
                 final UserCompletedCourse done = (UserCompletedCourse) activity.event();
                 emitFact(activity, CourseFactKind.COMPLETED, null, done.getFinalScore(),
@@ -191,7 +191,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         private void touchCourse(Activity activity, long seconds, long time, boolean moduleCompleted) {
             final String courseKey = key(activity.userId(), activity.courseId(), null);
             final LearningProgress course = courseRow(activity);
-            final Instant previousAccess = course.getLastAccessAt();
+            final boolean indexed = hasDeadline(course);
             if (course.getStatus() != ProgressStatus.COMPLETED) {
                 course.setStatus(ProgressStatus.IN_PROGRESS);
             }
@@ -200,7 +200,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             if (moduleCompleted) {
                 course.setProgressPercentage(percentage(activity.userId(), activity.courseId(), course));
             }
-            saveCourse(courseKey, course, previousAccess, time);
+            saveCourse(courseKey, course, indexed);
         }
 
         private double percentage(String user, String courseId, LearningProgress course) {
@@ -215,23 +215,24 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             return total == 0 ? 0.0 : Math.min(100.0, 100.0 * completed / total);
         }
 
-        /** Saves the course row and moves its drop-out deadline when the last access moved. */
-        private void saveCourse(String courseKey, LearningProgress course, Instant previousAccess, long time) {
-            final boolean open = course.getStatus() != ProgressStatus.COMPLETED && course.getLastAccessAt() != null;
-            if (previousAccess != null && !(open && previousAccess.equals(course.getLastAccessAt()))) {
-                deadlines.delete(deadlineKey(previousAccess.toEpochMilli() + dropAfter.toMillis(), course.getUserId(),
-                        course.getCourseId()));
-            }
-            if (open && !course.getLastAccessAt().equals(previousAccess)) {
+        /**
+         * Saves the course row and indexes its drop-out deadline when it becomes open. An open course
+         * keeps one index entry due no later than its deadline: activity, which moves the deadline on
+         * nearly every event, leaves the entry where it is, and when it comes due early
+         * {@link #drop} indexes the course again at its real deadline. That spares a delete and a
+         * put per event; an entry left behind by a completed course is dropped when it comes due.
+         */
+        private void saveCourse(String courseKey, LearningProgress course, boolean indexed) {
+            if (!indexed && hasDeadline(course)) {
                 deadlines.put(deadlineKey(deadlineOf(course), course.getUserId(), course.getCourseId()), "");
             }
-            put(courseKey, course, time);
+            progress.put(courseKey, course);
         }
 
-        private void clearDeadline(LearningProgress course) {
-            if (course.getLastAccessAt() != null) {
-                deadlines.delete(deadlineKey(deadlineOf(course), course.getUserId(), course.getCourseId()));
-            }
+        /** Whether the course can be dropped, and so has an entry in the deadline index. */
+        private static boolean hasDeadline(LearningProgress course) {
+            return course.getLastAccessAt() != null && (course.getStatus() == ProgressStatus.NOT_STARTED
+                    || course.getStatus() == ProgressStatus.IN_PROGRESS);
         }
 
         private long deadlineOf(LearningProgress course) {
@@ -255,9 +256,12 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         private void drop(String user, String courseId, long now) {
             final String courseKey = key(user, courseId, null);
             final LearningProgress course = progress.get(courseKey);
-            if (course == null || course.getStatus() == ProgressStatus.COMPLETED
-                    || course.getStatus() == ProgressStatus.DROPPED || course.getLastAccessAt() == null
-                    || deadlineOf(course) > now) {
+            if (course == null || !hasDeadline(course)) {
+                return;
+            }
+            if (deadlineOf(course) > now) {
+                // Active since the entry was made: index the real deadline.
+                deadlines.put(deadlineKey(deadlineOf(course), user, courseId), "");
                 return;
             }
             String lastCompleted = "";
@@ -271,11 +275,11 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 }
                 if (module.getStatus() == ProgressStatus.IN_PROGRESS) {
                     module.setStatus(ProgressStatus.DROPPED);
-                    put(row.key, module, now);
+                    progress.put(row.key, module);
                 }
             }
             course.setStatus(ProgressStatus.DROPPED);
-            put(courseKey, course, now);
+            progress.put(courseKey, course);
             context.forward(new Record<>(courseId, new CourseFact(courseId, user, CourseFactKind.DROPPED, lastCompleted,
                     null, null, Instant.ofEpochMilli(now)), now));
         }
@@ -295,11 +299,6 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         private LearningProgress rowOrNew(String key, String user, String course, String module) {
             final LearningProgress row = progress.get(key);
             return row != null ? row : newRow(user, course, module);
-        }
-
-        private void put(String key, LearningProgress row, long time) {
-            progress.put(key, row);
-            context.forward(new Record<>(key, row, time));
         }
 
         private void emitFact(Activity activity, CourseFactKind kind, String module, Double score, Long seconds, long time) {

@@ -17,8 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Quiz analytics per (user, domain, course, module, quiz type) in store
  * {@value StoreNames#QUIZ_ANALYTICS}, keyed {@code user␟domain␟course␟module␟type} on the user's own
- * partition (no repartition; queries route by userId). Each change is forwarded for
- * {@value ResultTopics#QUIZ_ANALYTICS}.
+ * partition (no repartition; queries route by userId). Rows are forwarded for
+ * {@value ResultTopics#QUIZ_ANALYTICS} when the store's cache flushes ({@link FlushedRows}).
  */
 final class QuizAnalyticsProcessor implements ProcessorSupplier<String, SpecificRecord, String, QuizAnalytics> {
 
@@ -49,6 +49,7 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
             public void init(ProcessorContext<String, QuizAnalytics> context) {
                 this.context = context;
                 this.store = context.getStateStore(StoreNames.QUIZ_ANALYTICS);
+                FlushedRows.forward(store, context);
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
             }
 
@@ -79,7 +80,6 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
                             latest ? activity.at() : before.getLastAttemptedAt());
                 }
                 store.put(key, after);
-                context.forward(record.withKey(key).withValue(after));
             }
         };
     }

@@ -100,20 +100,20 @@ final class RiskScorer {
     private void evaluate(AtRiskLearner row, long now, boolean recountMemories) {
         final boolean wasAtRisk = row.getAtRisk();
         final String key = key(row.getUserId(), row.getCourseId());
-        if (row.getNextCheckAt() != null) {
-            alerts.delete(checkKey(row.getNextCheckAt().toEpochMilli(), row));
-            row.setNextCheckAt(null);
-        }
+        // An index entry due by now has fired (or fires in this punctuation): it no longer counts.
+        final Long indexed = row.getNextCheckAt() != null && row.getNextCheckAt().toEpochMilli() > now
+                ? row.getNextCheckAt().toEpochMilli() : null;
+        row.setNextCheckAt(null);
         final List<RiskFactor> factors = new ArrayList<>();
         final double inactiveDays = row.getLastActivityAt() == null ? 0
                 : Days.fractional(row.getLastActivityAt().toEpochMilli(), now);
         final double inactivity = inactivityPoints(inactiveDays);
         factors.add(new RiskFactor(RiskFactorKind.INACTIVITY, inactiveDays, inactivity,
-                String.format(Locale.ROOT, "%.1f days without activity in the course", inactiveDays)));
+                oneDecimal(inactiveDays) + " days without activity in the course"));
 
         final double drop = scoreDrop(row.getRecentScores());
         factors.add(new RiskFactor(RiskFactorKind.FALLING_SCORES, drop, rules.scoresWeight() * Math.min(1, drop / 20),
-                String.format(Locale.ROOT, "recent quiz average %.1f points below the earlier one", drop)));
+                "recent quiz average " + oneDecimal(drop) + " points below the earlier one"));
 
         final List<RiskFactor> previous = row.getFactors();
         final boolean known = previous.stream().anyMatch(f -> f.getFactor() == RiskFactorKind.FADING_MEMORIES);
@@ -127,7 +127,7 @@ final class RiskScorer {
         } else {
             memoryFactors(row, now, factors);
         }
-        finish(row, now, factors, inactivity, wasAtRisk, key);
+        finish(row, now, factors, inactivity, wasAtRisk, key, indexed);
     }
 
     private void memoryFactors(AtRiskLearner row, long now, List<RiskFactor> factors) {
@@ -155,32 +155,50 @@ final class RiskScorer {
     }
 
     private void finish(AtRiskLearner row, long now, List<RiskFactor> factors, double inactivity, boolean wasAtRisk,
-                        String key) {
+                        String key, Long indexed) {
         factors.sort(Comparator.comparingDouble(RiskFactor::getContribution).reversed());
         final double score = Math.min(100, factors.stream().mapToDouble(RiskFactor::getContribution).sum());
         row.setFactors(factors);
         row.setRiskScore(score);
         row.setAtRisk(score >= rules.threshold());
         row.setComputedAt(Instant.ofEpochMilli(now));
-        if (!row.getAtRisk() && row.getLastActivityAt() != null) {
-            scheduleCheck(row, score - inactivity);
-        }
+        final long checkAt = !row.getAtRisk() && row.getLastActivityAt() != null ? checkTime(row, score - inactivity) : NEVER;
+        indexCheck(row, checkAt, indexed);
         store.put(key, row);
         if (row.getAtRisk() != wasAtRisk) {
             emitter.emit(key, row, now);
         }
     }
 
-    /** Indexes the time at which inactivity alone would carry the score to the threshold, if it can. */
-    private void scheduleCheck(AtRiskLearner row, double otherPoints) {
+    private static final long NEVER = Long.MAX_VALUE;
+
+    /** When inactivity alone would carry the score to the threshold, or {@link #NEVER}. */
+    private long checkTime(AtRiskLearner row, double otherPoints) {
         final double needed = rules.threshold() - otherPoints;
         if (needed <= 0 || needed > rules.inactivityWeight()) {
-            return;
+            return NEVER;
         }
         final double days = needed / rules.inactivityWeight() * (rules.inactiveFor().toMillis() / 86_400_000.0);
-        final long at = row.getLastActivityAt().toEpochMilli() + MemoryProcessor.days(days) + 1;
-        row.setNextCheckAt(Instant.ofEpochMilli(at));
-        alerts.put(checkKey(at, row), "");
+        return row.getLastActivityAt().toEpochMilli() + MemoryProcessor.days(days) + 1;
+    }
+
+    /**
+     * Keeps one index entry due no later than the row's next check. Activity moves the check later
+     * on nearly every event; an entry already due earlier stays where it is (when it fires, the
+     * row is scored again and indexed at its real time), which spares a delete and a put per event.
+     */
+    private void indexCheck(AtRiskLearner row, long checkAt, Long indexed) {
+        if (indexed != null && indexed <= checkAt) {
+            row.setNextCheckAt(Instant.ofEpochMilli(indexed));
+            return;
+        }
+        if (indexed != null) {
+            alerts.delete(checkKey(indexed, row));
+        }
+        if (checkAt != NEVER) {
+            row.setNextCheckAt(Instant.ofEpochMilli(checkAt));
+            alerts.put(checkKey(checkAt, row), "");
+        }
     }
 
     /** An extra re-evaluation at {@code at}, e.g. when a revision signal becomes missed. */
@@ -190,6 +208,14 @@ final class RiskScorer {
 
     private static String checkKey(long at, AtRiskLearner row) {
         return Keys.of(Keys.time(at), MemoryProcessor.RISK_CHECK, row.getUserId(), row.getCourseId());
+    }
+
+    /**
+     * {@code %.1f} without a Formatter (this runs on every event): both round the shortest decimal
+     * form of the double half up.
+     */
+    static String oneDecimal(double value) {
+        return java.math.BigDecimal.valueOf(value).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     private double inactivityPoints(double days) {

@@ -148,6 +148,33 @@ class LearnerAnalyticsTest {
     }
 
     @Test
+    void activityAfterEnrolmentPostponesTheDropOutToItsOwnDeadline() {
+        fixture.send(aCourse().build());
+        fixture.send(anEnrollment().build());
+        // Five days on (events from the future are refused), before the enrolment's deadline.
+        fixture.driver.advanceWallClockTime(Duration.ofDays(5));
+        table(ResultTopics.LEARNING_PROGRESS);
+        fixture.send(aQuiz().setModule("dsa-lists").setOccurredAt(T0.plus(Duration.ofDays(5))).build());
+        table(ResultTopics.LEARNING_PROGRESS);
+
+        // Past the enrolment's deadline (T0 + 7 d) but not the quiz's (T0 + 12 d): still in progress.
+        fixture.driver.advanceWallClockTime(Duration.ofDays(3));
+        assertThat(fixture.rawOutput(ResultTopics.LEARNING_PROGRESS).isEmpty()).isTrue();
+        assertThat(this.<LearningProgress>store(StoreNames.LEARNING_PROGRESS).get(Keys.of("u1", "dsa-101", "")).getStatus())
+                .isEqualTo(ProgressStatus.IN_PROGRESS);
+
+        fixture.driver.advanceWallClockTime(Duration.ofDays(4).plusMinutes(1));
+        assertThat(this.<LearningProgress>table(ResultTopics.LEARNING_PROGRESS).get(Keys.of("u1", "dsa-101", "")).getStatus())
+                .isEqualTo(ProgressStatus.DROPPED);
+        fixture.driver.advanceWallClockTime(Duration.ofDays(30));
+        assertThat(fixture.rawOutput(ResultTopics.LEARNING_PROGRESS).isEmpty()).isTrue();
+    }
+
+    private <T> KeyValueStore<String, T> store(String name) {
+        return fixture.driver.getKeyValueStore(name);
+    }
+
+    @Test
     void pointBiserialDiscriminationMatchesAHandComputation() {
         // Scores: 100, 50, 50, 0. q1 right for the first two: M1 = 75, M0 = 25, s = 35.355 (population), p = 0.5.
         fixture.send(TestEvents.anAttempt("a", true, true).build());
