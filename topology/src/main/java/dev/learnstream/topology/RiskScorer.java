@@ -26,6 +26,8 @@ final class RiskScorer {
 
     /** How many recent quiz scores are kept to see a trend. */
     static final int RECENT_SCORES = 6;
+    /** No check is needed: already at risk, or inactivity alone cannot carry the score over. */
+    private static final long NEVER = Long.MAX_VALUE;
 
     interface Emitter {
         void emit(String key, AtRiskLearner row, long time);
@@ -169,8 +171,6 @@ final class RiskScorer {
             emitter.emit(key, row, now);
         }
     }
-
-    private static final long NEVER = Long.MAX_VALUE;
 
     /** When inactivity alone would carry the score to the threshold, or {@link #NEVER}. */
     private long checkTime(AtRiskLearner row, double otherPoints) {
