@@ -8,6 +8,7 @@ package dev.learnstream.topology;
 public final class Keys {
 
     public static final char SEPARATOR = '\u001f';
+    private static final String ZEROS = "0".repeat(19);
 
     private Keys() {
     }
@@ -31,7 +32,6 @@ public final class Keys {
         return ZEROS.substring(digits.length()) + digits;
     }
 
-    private static final String ZEROS = "0".repeat(19);
 
     public static String[] split(String key) {
         return key.split(String.valueOf(SEPARATOR), -1);

@@ -103,10 +103,10 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 case COURSE_COMPLETED -> completeCourse(activity, time);
                 case MODULE_QUIZ, EXERCISE_STARTED, EXERCISE_COMPLETED, HELP_REQUESTED, CODE_SUBMITTED -> {
                     if (activity.moduleId() != null) {
-                        workOnModule(activity, time);
+                        workOnModule(activity);
                     }
                 }
-                case ASSESSMENT_STARTED, ASSESSMENT_COMPLETED -> touchCourse(activity, activity.seconds(), time, false);
+                case ASSESSMENT_STARTED, ASSESSMENT_COMPLETED -> touchCourse(activity, activity.seconds(), false);
                 default -> {
                     // Not course work.
                 }
@@ -133,7 +133,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             }
         }
 
-        private void workOnModule(Activity activity, long time) {
+        private void workOnModule(Activity activity) {
             final String moduleKey = key(activity.userId(), activity.courseId(), activity.moduleId());
             final LearningProgress module = rowOrNew(moduleKey, activity.userId(), activity.courseId(), activity.moduleId());
             if (module.getStatus() != ProgressStatus.COMPLETED) {
@@ -146,7 +146,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 module.setScore(activity.score());
             }
             progress.put(moduleKey, module);
-            touchCourse(activity, activity.seconds(), time, false);
+            touchCourse(activity, activity.seconds(), false);
         }
 
         private void completeModule(Activity activity, long time) {
@@ -164,7 +164,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             }
             module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
             progress.put(moduleKey, module);
-            touchCourse(activity, seconds, time, true);
+            touchCourse(activity, seconds, true);
         }
 
         private void completeCourse(Activity activity, long time) {
@@ -188,7 +188,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
          * Activity in a course: it is in progress (unless completed), the clock of dropping restarts.
          * The percentage only changes when a module is completed, so only then is it recounted.
          */
-        private void touchCourse(Activity activity, long seconds, long time, boolean moduleCompleted) {
+        private void touchCourse(Activity activity, long seconds, boolean moduleCompleted) {
             final String courseKey = key(activity.userId(), activity.courseId(), null);
             final LearningProgress course = courseRow(activity);
             final boolean indexed = hasDeadline(course);
