@@ -39,12 +39,14 @@ final class DatabaseErrors {
 
     /**
      * A row's data is at fault: a data exception (class 22, e.g. a value out of range or invalid
-     * JSON) or an integrity constraint violation (class 23, e.g. a CHECK). The same row always fails.
+     * JSON), an integrity constraint violation (class 23, e.g. a CHECK), or two rows of one
+     * statement naming the same table row (21000, e.g. two record keys spelling one time key
+     * differently). Written one by one, the same row always fails, or the pair succeeds in order.
      */
     static boolean rowAtFault(Throwable error) {
         final SQLException sql = sqlException(error);
         final String state = sql == null ? null : sql.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("21000"));
     }
 
     private static boolean hasIoCause(Throwable error) {

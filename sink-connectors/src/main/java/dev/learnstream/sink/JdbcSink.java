@@ -120,7 +120,12 @@ public final class JdbcSink implements AutoCloseable {
         return Jdbi.create(config.jdbcUrl(), properties);
     }
 
-    /** Brings the database schema up to date (Flyway migrations in {@code db/migration}). */
+    /**
+     * Brings the database schema up to date (Flyway migrations in {@code db/migration}), then
+     * checks that every column the sink writes has the type it writes in binary.
+     *
+     * @throws IllegalStateException naming each column that is missing or of another type
+     */
     public static void migrate(SinkConfig config) {
         Flyway.configure()
                 .dataSource(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword())
@@ -128,6 +133,21 @@ public final class JdbcSink implements AutoCloseable {
                 .connectRetries(10)
                 .load()
                 .migrate();
+        try (org.jdbi.v3.core.Handle handle = jdbi(config).open()) {
+            final List<String> problems = new ArrayList<>();
+            for (final TableMapping<?> mapping : SinkTables.of(config.topics())) {
+                problems.addAll(mapping.typeProblems(handle.createQuery("SELECT a.attname, t.typname FROM pg_attribute a "
+                                + "JOIN pg_type t ON t.oid = a.atttypid "
+                                + "WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped")
+                        .bind(0, mapping.table())
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                        .collectToMap(Map.Entry::getKey, Map.Entry::getValue)));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("The tables in " + config.jdbcUrl() + " do not match what the sink writes: "
+                        + String.join("; ", problems));
+            }
+        }
     }
 
     /**

@@ -1,17 +1,22 @@
 package dev.learnstream.sink;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * Writes batches into PostgreSQL, each as one transaction holding the rows and the next offsets
@@ -28,6 +33,13 @@ final class SinkWriter implements AutoCloseable {
         }
     }
 
+    /** A COPY into a staging table failed; the cause is PostgreSQL's error. */
+    static final class CopyFailedException extends RuntimeException {
+        CopyFailedException(String message, SQLException cause) {
+            super(message, cause);
+        }
+    }
+
     /** What a committed batch did, per table. */
     record Written(Map<String, Integer> upserts, Map<String, Integer> deletes, List<DeadLetter> rejected) {
     }
@@ -35,6 +47,10 @@ final class SinkWriter implements AutoCloseable {
     private final Jdbi jdbi;
     private final String group;
     private Handle handle;
+    /** The connection's server has MERGE (PostgreSQL 15+): batches are staged and merged. */
+    private boolean merging;
+    /** Tables whose staging table exists on the current connection. */
+    private final Set<String> staged = new HashSet<>();
 
     SinkWriter(Jdbi jdbi, String group) {
         this.jdbi = jdbi;
@@ -49,12 +65,43 @@ final class SinkWriter implements AutoCloseable {
     /** One connection, kept across batches; dropped after any failure so the next attempt reconnects. */
     private Handle handle() {
         if (handle == null) {
-            handle = jdbi.open();
+            final Handle opened = jdbi.open();
+            try {
+                merging = opened.getConnection().getMetaData().getDatabaseMajorVersion() >= 15;
+                if (merging) {
+                    // Staging tables live in the session's local buffers: room for a large batch
+                    // without spilling to disk (the default is 8 MB).
+                    opened.execute("SET temp_buffers = '64MB'");
+                    // Each staged row finds its target row through the primary key. Without
+                    // statistics of the staging table the planner may otherwise hash or sort the
+                    // whole target table: a cost that grows with the table, not with the batch.
+                    opened.execute("SET enable_hashjoin = off");
+                    opened.execute("SET enable_mergejoin = off");
+                }
+            } catch (SQLException | RuntimeException e) {
+                opened.close();
+                throw e instanceof RuntimeException runtime ? runtime
+                        : new org.jdbi.v3.core.ConnectionException((SQLException) e);
+            }
+            handle = opened;
+            staged.clear();
         }
         return handle;
     }
 
+    /** Creates the staging tables this batch needs, outside its transaction so that they outlive a rollback. */
+    private void stage(Handle h, Batch batch) {
+        for (final Batch.TableChanges changes : batch.tables()) {
+            final TableMapping<?> mapping = changes.mapping;
+            if (!staged.contains(mapping.table())) {
+                h.execute(mapping.stagingDdl());
+                staged.add(mapping.table());
+            }
+        }
+    }
+
     private void dropConnection() {
+        staged.clear();
         if (handle != null) {
             try {
                 handle.close();
@@ -95,7 +142,12 @@ final class SinkWriter implements AutoCloseable {
      */
     Written write(Batch batch, Map<TopicPartition, Long> expected, boolean isolate, Consumer<List<DeadLetter>> beforeCommit) {
         try {
-            return handle().inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            final Handle connection = handle();
+            final boolean staging = merging && !isolate;
+            if (staging) {
+                stage(connection, batch);
+            }
+            return connection.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
                 checkFence(h, batch, expected);
                 final Map<String, Integer> upserts = new LinkedHashMap<>();
                 final Map<String, Integer> deletes = new LinkedHashMap<>();
@@ -107,7 +159,11 @@ final class SinkWriter implements AutoCloseable {
                         rejected.addAll(writeIsolated(h, changes.mapping, toDelete, toUpsert));
                     } else {
                         delete(h, changes.mapping, toDelete);
-                        upsert(h, changes.mapping, toUpsert);
+                        if (staging) {
+                            merge(h, changes.mapping, toUpsert);
+                        } else {
+                            upsert(h, changes.mapping, toUpsert);
+                        }
                     }
                     deletes.put(changes.mapping.table(), toDelete.size());
                     upserts.put(changes.mapping.table(), toUpsert.size());
@@ -159,6 +215,22 @@ final class SinkWriter implements AutoCloseable {
 
     private static void upsert(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
         execute(h, mapping.upsertSql(), mapping.columns(), changes, Batch.Change::row);
+    }
+
+    /** A binary COPY of the changes into the table's staging table, then one MERGE into the table. */
+    private static void merge(Handle h, TableMapping<?> mapping, List<Batch.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
+            final CopyManager copies = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            BinaryCopy.copy(copies.copyIn(mapping.copySql()), mapping.columns(),
+                    changes.stream().map(Batch.Change::row).toList());
+        } catch (SQLException e) {
+            // Unchecked, with the SQLException as cause: DatabaseErrors sorts it by its SQLState.
+            throw new CopyFailedException("COPY into " + mapping.stagingTable() + " failed: " + e.getMessage(), e);
+        }
+        h.createUpdate(mapping.mergeSql()).execute();
     }
 
     /** One statement for all the changes: column c of every change's values, bound as the c-th array. */

@@ -1,25 +1,30 @@
 package dev.learnstream.sink;
 
 /**
- * How a column travels: the PostgreSQL array type its values are bound as (one array per column,
- * expanded by {@code UNNEST}) and the expression that turns an element into the column's type.
- * Times travel as epoch milliseconds and JSON as text, so that every array binds as a plain
- * PostgreSQL array without driver-specific conversions.
+ * How a column travels. Batches are copied in binary into a staging table whose columns have the
+ * target's types ({@code pgType}, checked at start-up). Single rows, and servers without MERGE,
+ * bind one PostgreSQL array per column ({@code arrayElement}, expanded by {@code UNNEST}) with an
+ * expression that turns an element into the column's type: times travel as epoch milliseconds
+ * and JSON as text, so that every array binds as a plain PostgreSQL array without
+ * driver-specific conversions.
  */
 enum SqlType {
-    TEXT("text", "%s"),
-    INTEGER("int4", "%s"),
-    BIGINT("int8", "%s"),
-    DOUBLE("float8", "%s"),
-    BOOLEAN("bool", "%s"),
+    TEXT("text", "text", "%s"),
+    INTEGER("int4", "int4", "%s"),
+    BIGINT("int8", "int8", "%s"),
+    DOUBLE("float8", "float8", "%s"),
+    BOOLEAN("bool", "bool", "%s"),
     /** Epoch milliseconds → timestamptz, exactly (no floating point on the way). */
-    TIMESTAMP("int8", "(TIMESTAMPTZ 'epoch' + %s * INTERVAL '1 millisecond')"),
-    JSON("text", "%s::jsonb");
+    TIMESTAMP("timestamptz", "int8", "(TIMESTAMPTZ 'epoch' + %s * INTERVAL '1 millisecond')"),
+    JSON("jsonb", "text", "%s::jsonb");
 
+    /** The column's type in the table, as {@code pg_type.typname}. */
+    final String pgType;
     final String arrayElement;
     private final String conversion;
 
-    SqlType(String arrayElement, String conversion) {
+    SqlType(String pgType, String arrayElement, String conversion) {
+        this.pgType = pgType;
         this.arrayElement = arrayElement;
         this.conversion = conversion;
     }

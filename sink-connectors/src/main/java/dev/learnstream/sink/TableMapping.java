@@ -10,8 +10,10 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * How one result topic becomes one table: the record key, split at the topology's separator,
  * gives the primary-key columns (so a tombstone, which has only a key, deletes its row); the Avro
- * value gives the other columns. Writes are set-based: one {@code INSERT … SELECT … FROM UNNEST}
- * per batch with one array per column, and one {@code DELETE} for the batch's tombstones.
+ * value gives the other columns. Writes are set-based: per batch, a binary COPY into a staging
+ * table and one {@code MERGE} from it (or, row by row and before PostgreSQL 15, one
+ * {@code INSERT … SELECT … FROM UNNEST … ON CONFLICT} with one array per column), and one
+ * {@code DELETE} for the batch's tombstones.
  *
  * @param keyParts turns the key's parts into key column values; throws {@link UnwritableRecordException}
  * @param values   turns a value into the value column values, in {@code valueColumns} order
@@ -66,6 +68,44 @@ record TableMapping<V extends SpecificRecord>(String topic, String table, Class<
                 .collect(Collectors.joining(", "));
         return "INSERT INTO " + table + " (" + names + ") SELECT " + selected + " FROM UNNEST(" + arrays + ") AS u("
                 + names + ") ON CONFLICT (" + names(keyColumns) + ") DO UPDATE SET " + updates;
+    }
+
+    /** What keeps the table's actual column types ({@code pg_type.typname} by column) from taking this mapping's rows. */
+    List<String> typeProblems(java.util.Map<String, String> actual) {
+        return columns().stream().<String>mapMulti((column, problems) -> {
+            final String type = actual.get(column.name());
+            if (type == null) {
+                problems.accept(table + "." + column.name() + " is missing");
+            } else if (!type.equals(column.type().pgType)) {
+                problems.accept(table + "." + column.name() + " is " + type + ", the sink writes " + column.type().pgType);
+            }
+        }).toList();
+    }
+
+    /** The session's staging table of this table: same column types and collations, emptied at every commit. */
+    String stagingTable() {
+        return "sink_stage_" + table;
+    }
+
+    String stagingDdl() {
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS " + stagingTable() + " ON COMMIT DELETE ROWS AS SELECT "
+                + names(columns()) + " FROM " + table + " WITH NO DATA";
+    }
+
+    String copySql() {
+        return "COPY " + stagingTable() + " (" + names(columns()) + ") FROM STDIN (FORMAT binary)";
+    }
+
+    /** Upserts the staged rows: one primary-key lookup per row, then an update in place or an insert. */
+    String mergeSql() {
+        final List<Column> all = columns();
+        final String on = keyColumns.stream().map(c -> "t." + c.name() + " = s." + c.name())
+                .collect(Collectors.joining(" AND "));
+        final String matched = valueColumns.isEmpty() ? "DO NOTHING" : "UPDATE SET " + valueColumns.stream()
+                .map(c -> c.name() + " = s." + c.name()).collect(Collectors.joining(", "));
+        return "MERGE INTO " + table + " AS t USING " + stagingTable() + " AS s ON " + on + " WHEN MATCHED THEN "
+                + matched + " WHEN NOT MATCHED THEN INSERT (" + names(all) + ") VALUES ("
+                + all.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", ")) + ")";
     }
 
     String deleteSql() {

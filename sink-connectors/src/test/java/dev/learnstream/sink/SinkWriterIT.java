@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.learnstream.stack.Dirs;
 import dev.learnstream.stack.Postgres;
+import dev.learnstream.results.QuizAnalytics;
 import dev.learnstream.topology.ResultTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,5 +168,78 @@ class SinkWriterIT {
         assertThat(rows("SELECT urgency_level, scheduled_at = TIMESTAMPTZ '2026-11-21 08:00:00+00' AS s, "
                 + "reviewed_at = TIMESTAMPTZ '2026-11-22 09:30:00+00' AS r FROM revision_signals"))
                 .containsExactly(Map.of("urgency_level", "medium", "s", true, "r", true));
+    }
+
+    private static String dump(String table) {
+        try (Handle h = jdbi.open()) {
+            return String.join("\n", h.createQuery("SELECT to_jsonb(t)::text FROM " + table + " t ORDER BY 1")
+                    .mapTo(String.class).list());
+        }
+    }
+
+    @Test
+    void theBinaryCopyAndTheRowByRowPathWriteTheSameTables() {
+        final long start = Instant.parse("2026-11-20T10:00:00Z").toEpochMilli();
+        final long scheduled = Instant.parse("2026-11-21T08:00:00.001Z").toEpochMilli();
+        final List<SinkRecord> records = List.of(
+                Records.quizRecord(0, "u1", "m1", 1, 60.0),
+                Records.quizRecord(1, "Zoë \u00e9\u4e2d\ud83d\ude00 'quote' \\ \"", "m\tab", 3, 99.125),
+                Records.quizRecord(2, "", "m1", Long.MAX_VALUE, -0.0),
+                Records.record(ResultTopics.WINDOWED_METRICS, 0, 0, Records.windowKey("1m", start), Records.window("1m", start)),
+                Records.record(ResultTopics.WINDOWED_METRICS, 0, 1, Records.windowKey("1d", start), Records.window("1d", start)),
+                Records.record(ResultTopics.REVISION_SIGNALS, 0, 0, Records.key("u1", "m1", String.format("%019d", scheduled)),
+                        Records.signal("u1", "m1", scheduled, null)),
+                Records.record(ResultTopics.REVISION_SIGNALS, 0, 1, Records.key("u2", "m1", String.format("%019d", scheduled)),
+                        Records.signal("u2", "m1", scheduled, Instant.ofEpochMilli(-1))));
+        final List<String> tables = List.of("quiz_analytics", "windowed_metrics", "revision_signals");
+
+        write(batch(records.toArray(SinkRecord[]::new)), Map.of());
+        final List<String> copied = tables.stream().map(SinkWriterIT::dump).toList();
+        assertThat(copied).allSatisfy(rows -> assertThat(rows).isNotEmpty());
+        assertThat(copied.get(0)).contains("Zoë é中😀 'quote' \\\\ \\\"", "9223372036854775807");
+        assertThat(copied.get(2)).contains("\"reviewed_at\": null");
+        assertThat(rows("SELECT reviewed_at = TIMESTAMPTZ '1969-12-31 23:59:59.999+00' AS before_epoch FROM revision_signals "
+                + "WHERE user_id = 'u2'")).containsExactly(Map.of("before_epoch", true));
+
+        writer.reset(SinkTables.all());
+        writer.write(batch(records.toArray(SinkRecord[]::new)), Map.of(), true, rejected -> { });
+        assertThat(tables.stream().map(SinkWriterIT::dump).toList()).isEqualTo(copied);
+    }
+
+    @Test
+    void aTimePostgresCannotHoldFailsTheCopyAndIsSetAsideInIsolation() {
+        final QuizAnalytics far = Records.quiz("u9", "m1", 1, 50.0);
+        far.setLastAttemptedAt(Instant.ofEpochMilli(Long.MAX_VALUE / 2));
+        final Batch batch = batch(Records.quizRecord(0, "u1", "m1", 1, 60.0),
+                Records.record(ResultTopics.QUIZ_ANALYTICS, 0, 1, Records.quizKey("u9", "m1"), far));
+
+        assertThatThrownBy(() -> write(batch, Map.of()))
+                .satisfies(e -> assertThat(DatabaseErrors.rowAtFault(e)).as(DatabaseErrors.describe(e)).isTrue());
+        final SinkWriter.Written written = writer.write(batch, Map.of(), true, rejected -> { });
+        assertThat(written.rejected()).singleElement().satisfies(letter -> {
+            assertThat(letter.record().offset()).isEqualTo(1);
+            assertThat(DatabaseErrors.describe(letter.error())).startsWith("SQLState 22008");
+        });
+        assertThat(rows("SELECT user_id FROM quiz_analytics")).containsExactly(Map.of("user_id", "u1"));
+        // After the failure, the next batch is copied again.
+        write(batch(Records.quizRecord(2, "u1", "m1", 2, 70.0)), Map.of(QUIZ_0, 2L));
+        assertThat(rows("SELECT attempt_count FROM quiz_analytics")).containsExactly(Map.of("attempt_count", 2L));
+    }
+
+    @Test
+    void startUpRefusesATableWhoseColumnTypeDiffersFromWhatTheSinkWrites() {
+        try (Handle h = jdbi.open()) {
+            h.execute("ALTER TABLE quiz_analytics ALTER COLUMN attempt_count TYPE integer");
+        }
+        try {
+            assertThatThrownBy(() -> JdbcSink.migrate(config))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("quiz_analytics.attempt_count is int4, the sink writes int8");
+        } finally {
+            try (Handle h = jdbi.open()) {
+                h.execute("ALTER TABLE quiz_analytics ALTER COLUMN attempt_count TYPE bigint");
+            }
+        }
+        JdbcSink.migrate(config);
     }
 }
