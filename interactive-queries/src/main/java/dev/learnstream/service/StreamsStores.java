@@ -17,9 +17,13 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
 
 /**
  * {@link LocalStores} and {@link Cluster} over a running KafkaStreams instance. Store keys are
@@ -58,6 +62,7 @@ public final class StreamsStores implements LocalStores, Cluster {
         streams.setStateListener((newState, oldState) -> {
             epoch.incrementAndGet();
             placements.clear();
+            resolved.clear();
         });
     }
 
@@ -120,12 +125,20 @@ public final class StreamsStores implements LocalStores, Cluster {
 
     @Override
     public Optional<List<Row>> prefix(String store, int partition, String prefix, boolean standby) {
-        return read(store, partition, standby, view -> prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS));
+        return read(store, partition, standby, view -> rows(prefix.isEmpty() ? view.all() : view.prefixScan(prefix, KEYS)));
     }
 
     @Override
     public Optional<List<Row>> range(String store, int partition, String from, String to, boolean standby) {
-        return read(store, partition, standby, view -> view.range(from, to));
+        if (from.equals(to)) {
+            // One key: a point lookup, cheaper than opening an iterator (RocksDB and the record
+            // cache both serialize iterator creation per store).
+            return read(store, partition, standby, view -> {
+                final Object value = view.get(from);
+                return value == null ? List.of() : List.of(row(from, value));
+            });
+        }
+        return read(store, partition, standby, view -> rows(view.range(from, to)));
     }
 
     @Override
@@ -162,31 +175,69 @@ public final class StreamsStores implements LocalStores, Cluster {
     }
 
     private interface Scan {
-        KeyValueIterator<String, Object> open(ReadOnlyKeyValueStore<String, Object> view);
+        List<Row> read(ReadOnlyKeyValueStore<String, Object> store);
     }
 
     private record View(String store, int partition, boolean standby) {
     }
 
+    /** The store of one partition, as resolved at {@code at} (nanos) in state epoch {@code epoch}. */
+    private record Resolved(ReadOnlyKeyValueStore<String, Object> store, long epoch, long at) {
+    }
+
+    /** A resolved store is resolved again after this long, even if no state change was seen. */
+    private static final long RESOLVED_MAX_AGE_NANOS = Duration.ofSeconds(1).toNanos();
+
     /**
-     * Store views by partition, kept between queries: a view looks its store up on each call, and
-     * one that stopped working (the partition moved) is dropped and fetched again.
+     * The partition's own store, not the composite view {@code KafkaStreams#store} hands out:
+     * that view looks its stores up again on every read, through the stream thread's task list
+     * under the state updater's lock, and at thousands of reads a second on two cores the request
+     * threads queued on that lock for tens of milliseconds. The provider's checks still apply
+     * whenever a store is resolved (thread running, store open, active unless stale reads are
+     * allowed); between resolutions a store that closes (its task moved or was revived) fails
+     * the read, which resolves again.
      */
-    private final Map<View, ReadOnlyKeyValueStore<String, Object>> views = new ConcurrentHashMap<>();
+    private static final QueryableStoreType<List<ReadOnlyKeyValueStore<String, Object>>> RESOLVED =
+            new QueryableStoreType<>() {
+                @Override
+                public boolean accepts(StateStore store) {
+                    return store instanceof ReadOnlyKeyValueStore;
+                }
+
+                @Override
+                public List<ReadOnlyKeyValueStore<String, Object>> create(StateStoreProvider provider, String storeName) {
+                    return provider.stores(storeName, QueryableStoreTypes.<String, Object>keyValueStore());
+                }
+            };
+
+    private final Map<View, Resolved> resolved = new ConcurrentHashMap<>();
+
+    private ReadOnlyKeyValueStore<String, Object> resolve(View view) {
+        final long now = System.nanoTime();
+        final long current = epoch.get();
+        final Resolved known = resolved.get(view);
+        if (known != null && known.epoch() == current && now - known.at() < RESOLVED_MAX_AGE_NANOS) {
+            return known.store();
+        }
+        final StoreQueryParameters<List<ReadOnlyKeyValueStore<String, Object>>> parameters = StoreQueryParameters
+                .fromNameAndType(view.store(), RESOLVED).withPartition(view.partition());
+        final List<ReadOnlyKeyValueStore<String, Object>> stores =
+                streams.store(view.standby() ? parameters.enableStaleStores() : parameters);
+        if (stores.size() != 1) {
+            throw new InvalidStateStoreException("store " + view.store() + " partition " + view.partition()
+                    + " resolved to " + stores.size() + " stores");
+        }
+        resolved.put(view, new Resolved(stores.get(0), current, now));
+        return stores.get(0);
+    }
 
     private Optional<List<Row>> read(String store, int partition, boolean standby, Scan scan) {
-        final View key = new View(store, partition, standby);
+        final View view = new View(store, partition, standby);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                final ReadOnlyKeyValueStore<String, Object> view = views.computeIfAbsent(key, k -> {
-                    StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters = StoreQueryParameters
-                            .fromNameAndType(k.store(), QueryableStoreTypes.<String, Object>keyValueStore())
-                            .withPartition(k.partition());
-                    return streams.store(k.standby() ? parameters.enableStaleStores() : parameters);
-                });
-                return Optional.of(rows(scan.open(view)));
+                return Optional.of(scan.read(resolve(view)));
             } catch (InvalidStateStoreException e) {
-                views.remove(key);
+                resolved.remove(view);
             }
         }
         return Optional.empty();
@@ -198,9 +249,14 @@ public final class StreamsStores implements LocalStores, Cluster {
         try (iterator) {
             while (iterator.hasNext()) {
                 final KeyValue<String, Object> entry = iterator.next();
-                rows.add(new Row(entry.key, StoredValues.json(entry.value)));
+                rows.add(row(entry.key, entry.value));
             }
         }
         return rows;
+    }
+
+    private static Row row(String key, Object value) {
+        // A timestamped store read without a facade holds its values with their timestamps.
+        return new Row(key, StoredValues.json(value instanceof ValueAndTimestamp<?> stamped ? stamped.value() : value));
     }
 }
