@@ -7,18 +7,29 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The service's Prometheus registry: JVM and process metrics, every Kafka Streams client metric
+ * The service's Prometheus registry: JVM and process metrics, the Kafka Streams client metrics
  * (per-topic records consumed and produced of the embedded consumers and producers included: the
  * events processed per input topic and the records written to each DLQ and to the late-events
  * topic), HTTP latency per route (recorded by the API) and uncaught stream-thread exceptions.
+ *
+ * <p>Kafka's metrics per state store, per processor node and per consumed partition are left out
+ * ({@link #HIGH_CARDINALITY}): they were nine in ten of an instance's series, and each time the set
+ * of Kafka metrics changes Micrometer's Kafka binder compares every metric with every registered
+ * meter of the same name, which with them took seconds of CPU a minute and stalled queries.
  */
 public final class ServiceMetrics implements AutoCloseable {
+
+    /** Kafka metric families with a series per store, processor node or partition. */
+    static final MeterFilter HIGH_CARDINALITY = MeterFilter.deny(id -> id.getName().startsWith("kafka.stream.state.")
+            || id.getName().startsWith("kafka.stream.processor.node.")
+            || id.getName().startsWith("kafka.consumer.fetch.manager.") && id.getTag("partition") != null);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -27,6 +38,7 @@ public final class ServiceMetrics implements AutoCloseable {
     private TopicCounters topicCounters;
 
     public ServiceMetrics() {
+        registry.config().meterFilter(HIGH_CARDINALITY);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
