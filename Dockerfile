@@ -19,5 +19,6 @@ USER learnstream
 WORKDIR /var/lib/learnstream
 ENV LEARNSTREAM_STATE_DIR=/var/lib/learnstream/state
 EXPOSE 8080 9404
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/learnstream.jar:/app/lib/*", "dev.learnstream.cli.Main"]
+# Parallel GC, as the launcher script: shorter young pauses, a lower query p99 (README).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-cp", "/app/learnstream.jar:/app/lib/*", "dev.learnstream.cli.Main"]
 CMD ["service"]
