@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,10 +18,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * events processed per input topic and the records written to each DLQ and to the late-events
  * topic), HTTP latency per route (recorded by the API) and uncaught stream-thread exceptions.
  *
- * <p>Kafka's metrics per state store, per processor node and per consumed partition are left out
- * ({@link #HIGH_CARDINALITY}): they were nine in ten of an instance's series, and each time the set
- * of Kafka metrics changes Micrometer's Kafka binder compares every metric with every registered
- * meter of the same name, which with them took seconds of CPU a minute and stalled queries.
+ * <p>Kafka's metrics are bound by {@link KafkaMeters}, brought up to date at each scrape. Those per
+ * state store, per processor node and per consumed partition are left out ({@link #HIGH_CARDINALITY}):
+ * they were nine in ten of an instance's series.
  */
 public final class ServiceMetrics implements AutoCloseable {
 
@@ -34,7 +32,7 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter uncaught;
-    private KafkaStreamsMetrics streams;
+    private KafkaMeters streams;
     private TopicCounters topicCounters;
 
     public ServiceMetrics() {
@@ -49,14 +47,17 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     public void bind(KafkaStreams kafkaStreams, Set<String> topics) {
-        streams = new KafkaStreamsMetrics(kafkaStreams);
-        streams.bindTo(registry);
+        streams = new KafkaMeters(kafkaStreams::metrics, registry);
+        streams.refresh();
         // The client metrics above keep one series per client; these count per topic.
         topicCounters = new TopicCounters(kafkaStreams, registry, topics);
     }
 
-    /** The Prometheus text, with per-topic counters brought up to date first. */
+    /** The Prometheus text, with the Kafka meters and per-topic counters brought up to date first. */
     public String scrape() {
+        if (streams != null) {
+            streams.refresh();
+        }
         if (topicCounters != null) {
             topicCounters.refresh();
         }
