@@ -15,11 +15,12 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * Kafka client metrics as Micrometer meters, named as Micrometer's own Kafka binder names them
  * ({@code kafka.<group without -metrics>.<name>}, dashes as dots; {@code …-total} a counter, the
- * rest gauges), but bound incrementally: each refresh binds the metrics that appeared and removes
+ * rest gauges; a {@code kafka.version} tag), but bound incrementally: each refresh binds the metrics that appeared and removes
  * those that went, in one pass over the clients' metric map. Micrometer's binder instead, each
  * minute the set changed, compared every metric with every meter of the same name, which for a
  * Kafka Streams instance (thousands of metrics, hundreds per name) took seconds of CPU and stalled
@@ -30,6 +31,9 @@ import org.apache.kafka.common.MetricName;
  * name are kept, and a metric of that name with other keys is left out.
  */
 final class KafkaMeters implements AutoCloseable {
+
+    /** As Micrometer's binder tags every Kafka meter. */
+    private static final Tag KAFKA_VERSION = Tag.of("kafka.version", AppInfoParser.getVersion());
 
     private final Supplier<Map<MetricName, ? extends Metric>> metrics;
     private final MeterRegistry registry;
@@ -74,6 +78,7 @@ final class KafkaMeters implements AutoCloseable {
         final String meterName = meterName(name);
         final List<Tag> tags = new ArrayList<>();
         name.tags().forEach((key, value) -> tags.add(Tag.of(key.replace('-', '.'), value)));
+        tags.add(KAFKA_VERSION);
         final Set<String> keys = new TreeSet<>();
         tags.forEach(tag -> keys.add(tag.getKey()));
         final Set<String> known = tagKeysByName.putIfAbsent(meterName, keys);

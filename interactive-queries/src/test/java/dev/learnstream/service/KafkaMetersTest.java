@@ -32,7 +32,8 @@ class KafkaMetersTest {
                 (org.apache.kafka.common.metrics.Gauge<String>) (config, now) -> "RUNNING");
         meters.refresh();
 
-        assertThat(registry.get("kafka.stream.thread.process.rate").tag("thread.id", "t1").gauge().value()).isEqualTo(5.0);
+        assertThat(registry.get("kafka.stream.thread.process.rate").tag("thread.id", "t1")
+                .tag("kafka.version", org.apache.kafka.common.utils.AppInfoParser.getVersion()).gauge().value()).isEqualTo(5.0);
         assertThat(registry.get("kafka.stream.thread.process.total").functionCounter().count()).isEqualTo(42.0);
         assertThat(registry.find("kafka.stream.state").meter()).as("not a number").isNull();
 
