@@ -1,6 +1,5 @@
 package dev.learnstream.service;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +29,19 @@ public final class Http1Connection implements AutoCloseable {
     private final OutputStream out;
     private final InputStream in;
     private final String hostHeader;
+    /**
+     * Bytes read from the socket and not yet consumed: {@code buffer[position, limit)}. Our own
+     * buffer rather than a BufferedInputStream, whose every single-byte read takes a lock, and the
+     * status and header lines are read byte by byte.
+     */
+    private final byte[] buffer = new byte[16_384];
+    private int position;
+    private int limit;
 
     private Http1Connection(Socket socket, String hostHeader) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.in = new BufferedInputStream(socket.getInputStream(), 16_384);
+        this.in = socket.getInputStream();
         this.hostHeader = hostHeader;
     }
 
@@ -87,15 +94,12 @@ public final class Http1Connection implements AutoCloseable {
         if (chunked) {
             body = chunkedBody();
         } else if (length != null) {
-            body = in.readNBytes(Integer.parseInt(length));
-            if (body.length < Integer.parseInt(length)) {
-                throw new IOException("connection closed mid-body");
-            }
+            body = bytes(Integer.parseInt(length));
         } else if (status == 204 || status == 304) {
             body = new byte[0];
         } else {
             // Delimited by the end of the connection, which then cannot be used again.
-            return new Response(status, headers, in.readAllBytes(), false);
+            return new Response(status, headers, rest(), false);
         }
         final boolean keepAlive = !"close".equalsIgnoreCase(headers.get("connection"));
         return new Response(status, headers, body, keepAlive);
@@ -104,11 +108,7 @@ public final class Http1Connection implements AutoCloseable {
     private byte[] chunkedBody() throws IOException {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int size = chunkSize(); size > 0; size = chunkSize()) {
-            final byte[] chunk = in.readNBytes(size);
-            if (chunk.length < size) {
-                throw new IOException("connection closed mid-chunk");
-            }
-            body.write(chunk);
+            body.write(bytes(size));
             line();
         }
         for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
@@ -127,17 +127,65 @@ public final class Http1Connection implements AutoCloseable {
         }
     }
 
+    /** Whether bytes are buffered, reading more from the socket if none are; false at end of stream. */
+    private boolean fill() throws IOException {
+        if (position < limit) {
+            return true;
+        }
+        final int read = in.read(buffer, 0, buffer.length);
+        position = 0;
+        limit = Math.max(0, read);
+        return read > 0;
+    }
+
+    /** Exactly {@code count} bytes; @throws IOException if the stream ends first. */
+    private byte[] bytes(int count) throws IOException {
+        final byte[] bytes = new byte[count];
+        int filled = 0;
+        while (filled < count) {
+            if (!fill()) {
+                throw new IOException("connection closed mid-body");
+            }
+            final int taken = Math.min(count - filled, limit - position);
+            System.arraycopy(buffer, position, bytes, filled, taken);
+            position += taken;
+            filled += taken;
+        }
+        return bytes;
+    }
+
+    /** Everything up to the end of the stream. */
+    private byte[] rest() throws IOException {
+        final ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        while (fill()) {
+            rest.write(buffer, position, limit - position);
+            position = limit;
+        }
+        return rest.toByteArray();
+    }
+
+    /** One line without its CR LF (a bare LF also ends it), as ISO-8859-1 text. */
     private String line() throws IOException {
         final StringBuilder line = new StringBuilder(64);
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
+        while (true) {
+            if (!fill()) {
                 throw new IOException("connection closed mid-response");
             }
-            if (b != '\r') {
-                line.append((char) b);
+            int end = position;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
             }
+            for (int i = position; i < end; i++) {
+                if (buffer[i] != '\r') {
+                    line.append((char) (buffer[i] & 0xFF));
+                }
+            }
+            if (end < limit) {
+                position = end + 1;
+                return line.toString();
+            }
+            position = limit;
         }
-        return line.toString();
     }
 
     @Override
