@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -35,21 +34,18 @@ final class KafkaMeters implements AutoCloseable {
     /** As Micrometer's binder tags every Kafka meter. */
     private static final Tag KAFKA_VERSION = Tag.of("kafka.version", AppInfoParser.getVersion());
 
-    private final Supplier<Map<MetricName, ? extends Metric>> metrics;
     private final MeterRegistry registry;
     private final Map<MetricName, Meter> bound = new HashMap<>();
     /** Metrics looked at and not bound: not numeric, metadata, or tag keys that clash. */
     private final Set<MetricName> skipped = new HashSet<>();
     private final Map<String, Set<String>> tagKeysByName = new HashMap<>();
 
-    KafkaMeters(Supplier<Map<MetricName, ? extends Metric>> metrics, MeterRegistry registry) {
-        this.metrics = metrics;
+    KafkaMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    /** Binds what appeared and removes what went since the last refresh. */
-    synchronized void refresh() {
-        final Map<MetricName, ? extends Metric> current = metrics.get();
+    /** Binds what appeared in the clients' {@code current} metrics and removes what went since the last refresh. */
+    synchronized void refresh(Map<MetricName, ? extends Metric> current) {
         bound.entrySet().removeIf(entry -> {
             if (current.containsKey(entry.getKey())) {
                 return false;
@@ -93,7 +89,7 @@ final class KafkaMeters implements AutoCloseable {
                 .register(registry);
     }
 
-    static String meterName(MetricName name) {
+    private static String meterName(MetricName name) {
         return ("kafka." + name.group() + "." + name.name()).replace("-metrics", "").replace('-', '.');
     }
 

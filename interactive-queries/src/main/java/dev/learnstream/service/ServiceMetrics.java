@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -32,7 +35,8 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Counter uncaught;
-    private KafkaMeters streams;
+    private KafkaStreams streams;
+    private KafkaMeters kafkaMeters;
     private TopicCounters topicCounters;
 
     public ServiceMetrics() {
@@ -47,19 +51,20 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     public void bind(KafkaStreams kafkaStreams, Set<String> topics) {
-        streams = new KafkaMeters(kafkaStreams::metrics, registry);
-        streams.refresh();
+        kafkaMeters = new KafkaMeters(registry);
+        kafkaMeters.refresh(kafkaStreams.metrics());
         // The client metrics above keep one series per client; these count per topic.
-        topicCounters = new TopicCounters(kafkaStreams, registry, topics);
+        topicCounters = new TopicCounters(registry, topics);
+        streams = kafkaStreams;
     }
 
     /** The Prometheus text, with the Kafka meters and per-topic counters brought up to date first. */
     public String scrape() {
         if (streams != null) {
-            streams.refresh();
-        }
-        if (topicCounters != null) {
-            topicCounters.refresh();
+            // One read of the clients' metrics (KafkaStreams builds the map anew on each call) for both.
+            final Map<MetricName, ? extends Metric> current = streams.metrics();
+            kafkaMeters.refresh(current);
+            topicCounters.refresh(current);
         }
         return registry.scrape();
     }
@@ -74,8 +79,8 @@ public final class ServiceMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        if (streams != null) {
-            streams.close();
+        if (kafkaMeters != null) {
+            kafkaMeters.close();
         }
         gc.close();
         registry.close();

@@ -42,14 +42,19 @@ public final class StreamsStores implements LocalStores, Cluster {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final Map<PlacementKey, Remembered> placements = new ConcurrentHashMap<>();
-    /** Counts state changes; a placement remembered in an earlier epoch is not used. */
+    private final Map<PlacementKey, Remembered<Placement>> placements = new ConcurrentHashMap<>();
+    /** Counts state changes; a placement or store remembered in an earlier epoch is not used. */
     private final AtomicLong epoch = new AtomicLong();
 
     private record PlacementKey(String store, String partitionKey) {
     }
 
-    private record Remembered(Placement placement, long at, long epoch) {
+    /** A value looked up at {@code at} (nanos) in state epoch {@code epoch}. */
+    private record Remembered<T>(T value, long at, long epoch) {
+        /** Still usable: looked up in the current epoch, and less than {@code maxAgeNanos} ago. */
+        boolean usable(long currentEpoch, long now, long maxAgeNanos) {
+            return epoch == currentEpoch && now - at < maxAgeNanos;
+        }
     }
 
     /**
@@ -81,16 +86,16 @@ public final class StreamsStores implements LocalStores, Cluster {
         final PlacementKey key = new PlacementKey(store, partitionKey);
         final long now = System.nanoTime();
         final long current = epoch.get();
-        final Remembered remembered = placements.get(key);
-        if (remembered != null && remembered.epoch() == current && now - remembered.at() < PLACEMENT_MAX_AGE_NANOS) {
-            return remembered.placement();
+        final Remembered<Placement> remembered = placements.get(key);
+        if (remembered != null && remembered.usable(current, now, PLACEMENT_MAX_AGE_NANOS)) {
+            return remembered.value();
         }
         final Placement placement = lookUp(store, partitionKey);
         if (placement != null && streams.state() == KafkaStreams.State.RUNNING) {
             if (placements.size() >= MAX_PLACEMENTS) {
                 placements.clear();
             }
-            placements.put(key, new Remembered(placement, now, current));
+            placements.put(key, new Remembered<>(placement, now, current));
         }
         return placement;
     }
@@ -181,10 +186,6 @@ public final class StreamsStores implements LocalStores, Cluster {
     private record View(String store, int partition, boolean standby) {
     }
 
-    /** The store of one partition, as resolved at {@code at} (nanos) in state epoch {@code epoch}. */
-    private record Resolved(ReadOnlyKeyValueStore<String, Object> store, long epoch, long at) {
-    }
-
     /** A resolved store is resolved again after this long, even if no state change was seen. */
     private static final long RESOLVED_MAX_AGE_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -210,14 +211,14 @@ public final class StreamsStores implements LocalStores, Cluster {
                 }
             };
 
-    private final Map<View, Resolved> resolved = new ConcurrentHashMap<>();
+    private final Map<View, Remembered<ReadOnlyKeyValueStore<String, Object>>> resolved = new ConcurrentHashMap<>();
 
     private ReadOnlyKeyValueStore<String, Object> resolve(View view) {
         final long now = System.nanoTime();
         final long current = epoch.get();
-        final Resolved known = resolved.get(view);
-        if (known != null && known.epoch() == current && now - known.at() < RESOLVED_MAX_AGE_NANOS) {
-            return known.store();
+        final Remembered<ReadOnlyKeyValueStore<String, Object>> known = resolved.get(view);
+        if (known != null && known.usable(current, now, RESOLVED_MAX_AGE_NANOS)) {
+            return known.value();
         }
         final StoreQueryParameters<List<ReadOnlyKeyValueStore<String, Object>>> parameters = StoreQueryParameters
                 .fromNameAndType(view.store(), RESOLVED).withPartition(view.partition());
@@ -227,7 +228,7 @@ public final class StreamsStores implements LocalStores, Cluster {
             throw new InvalidStateStoreException("store " + view.store() + " partition " + view.partition()
                     + " resolved to " + stores.size() + " stores");
         }
-        resolved.put(view, new Resolved(stores.get(0), current, now));
+        resolved.put(view, new Remembered<>(stores.get(0), now, current));
         return stores.get(0);
     }
 

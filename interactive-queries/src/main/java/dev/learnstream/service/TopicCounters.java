@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Records consumed and produced per topic, summed over the stream threads' clients:
@@ -18,7 +17,6 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 final class TopicCounters {
 
-    private final KafkaStreams streams;
     private final MeterRegistry registry;
     private final Set<String> topics;
     private static final String CONSUMED = "records-consumed-total";
@@ -28,20 +26,19 @@ final class TopicCounters {
     private volatile Map<String, Double> latest = Map.of();
 
     /** @param topics the topics to count: the clients also report legacy underscore aliases, left out */
-    TopicCounters(KafkaStreams streams, MeterRegistry registry, Set<String> topics) {
-        this.streams = streams;
+    TopicCounters(MeterRegistry registry, Set<String> topics) {
         this.registry = registry;
         this.topics = topics;
     }
 
     /**
-     * Sums the per-topic client metrics in one pass over the streams' metrics, registering a
+     * Sums the per-topic client metrics in one pass over the streams' {@code current} metrics, registering a
      * counter for each topic seen for the first time. Called before each scrape; the counters
      * report the sums of the latest pass.
      */
-    synchronized void refresh() {
+    synchronized void refresh(Map<MetricName, ? extends Metric> current) {
         final Map<String, Double> sums = new HashMap<>();
-        for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+        for (final Map.Entry<MetricName, ? extends Metric> entry : current.entrySet()) {
             final MetricName name = entry.getKey();
             final String topic = name.tags().get("topic");
             if (topic == null || !topics.contains(topic) || name.tags().containsKey("partition")

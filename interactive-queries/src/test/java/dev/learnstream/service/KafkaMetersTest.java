@@ -16,7 +16,7 @@ class KafkaMetersTest {
 
     private final Metrics kafka = new Metrics();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final KafkaMeters meters = new KafkaMeters(kafka::metrics, registry);
+    private final KafkaMeters meters = new KafkaMeters(registry);
 
     private MetricName add(String name, String group, Map<String, String> tags, double value) {
         final MetricName metricName = kafka.metricName(name, group, "", tags);
@@ -30,7 +30,7 @@ class KafkaMetersTest {
         final MetricName total = add("process-total", "stream-thread-metrics", Map.of("thread-id", "t1"), 42.0);
         kafka.addMetric(kafka.metricName("state", "stream-metrics", "", Map.of()),
                 (org.apache.kafka.common.metrics.Gauge<String>) (config, now) -> "RUNNING");
-        meters.refresh();
+        meters.refresh(kafka.metrics());
 
         assertThat(registry.get("kafka.stream.thread.process.rate").tag("thread.id", "t1")
                 .tag("kafka.version", org.apache.kafka.common.utils.AppInfoParser.getVersion()).gauge().value()).isEqualTo(5.0);
@@ -39,7 +39,7 @@ class KafkaMetersTest {
 
         kafka.removeMetric(total);
         add("poll-rate", "stream-thread-metrics", Map.of("thread-id", "t1"), 1.0);
-        meters.refresh();
+        meters.refresh(kafka.metrics());
         assertThat(registry.find("kafka.stream.thread.process.total").meter()).isNull();
         assertThat(registry.get("kafka.stream.thread.poll.rate").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("kafka.stream.thread.process.rate").gauge()).isInstanceOf(Gauge.class);
@@ -51,11 +51,11 @@ class KafkaMetersTest {
     @Test
     void aNameKeepsTheTagKeysItWasFirstBoundWith() {
         add("records-lag-max", "consumer-fetch-manager-metrics", Map.of("client-id", "c1"), 7.0);
-        meters.refresh();
+        meters.refresh(kafka.metrics());
         add("records-lag-max", "consumer-fetch-manager-metrics", Map.of("client-id", "c1", "topic", "t"), 3.0);
         add("records-lag-max", "consumer-fetch-manager-metrics", Map.of("client-id", "c2"), 9.0);
-        meters.refresh();
-        meters.refresh();
+        meters.refresh(kafka.metrics());
+        meters.refresh(kafka.metrics());
 
         assertThat(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges())
                 .extracting(g -> g.getId().getTag("client.id") + "=" + g.value())

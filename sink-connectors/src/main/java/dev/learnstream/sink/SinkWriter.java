@@ -49,7 +49,7 @@ final class SinkWriter implements AutoCloseable {
     private Handle handle;
     /** The connection's server has MERGE (PostgreSQL 15+): batches are staged and merged. */
     private boolean merging;
-    /** Tables whose staging table exists on the current connection. */
+    /** Tables whose staging table exists on the current connection; emptied when a connection is opened. */
     private final Set<String> staged = new HashSet<>();
 
     SinkWriter(Jdbi jdbi, String group) {
@@ -101,7 +101,6 @@ final class SinkWriter implements AutoCloseable {
     }
 
     private void dropConnection() {
-        staged.clear();
         if (handle != null) {
             try {
                 handle.close();
