@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the event topics and their dead-letter topics when missing. Existing topics are left
@@ -44,7 +45,10 @@ public final class TopicProvisioner {
         return create(admin, wanted);
     }
 
-    /** Creates {@code topics}, leaving existing ones alone; returns the names it created. */
+    /**
+     * Creates {@code topics}, leaving existing ones alone, and waits until the broker describes
+     * every one of them; returns the names it created.
+     */
     public static List<String> create(Admin admin, List<NewTopic> topics) {
         final List<String> created = new ArrayList<>();
         final var results = admin.createTopics(topics).values();
@@ -63,6 +67,42 @@ public final class TopicProvisioner {
                 throw new IllegalStateException("Interrupted while creating topics", e);
             }
         }
+        awaitDescribed(admin, topics.stream().map(NewTopic::name).toList());
         return created;
+    }
+
+    /**
+     * A created topic is known to the controller before the brokers' metadata has it: a client
+     * started at once (a global store's consumer, say) can find no partitions and fail. So wait,
+     * bounded, until the topics are described with all their partitions.
+     */
+    private static void awaitDescribed(Admin admin, List<String> names) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                final var described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                if (described.values().stream().allMatch(topic -> !topic.partitions().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Cannot describe topics " + names + ": " + e.getCause(), e);
+                }
+            } catch (TimeoutException e) {
+                // Asked again below, within the deadline.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topics", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + names + " were created but not described within 30 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topics", e);
+            }
+        }
     }
 }
