@@ -17,10 +17,7 @@ public final class StoreNames {
     public static final String ASSESSMENT_ANALYTICS = "assessment-analytics";
     public static final String DLQ_COUNTS = "dlq-counts";
     public static final String WINDOW_PARTIALS = "window-partials";
-    /** Learners and scores of open minutes, one small entry each (see WindowPartialsProcessor). */
-    public static final String WINDOW_MEMBERS = "window-partial-members";
     public static final String WINDOWED_METRICS = "windowed-metrics";
-    public static final String WINDOW_CLOSINGS = "windowed-metrics-closings";
     /** FSRS-6 memory per user␟module (MemoryScore). */
     public static final String MEMORY_SCORES = "memory-scores";
     /** Due index of the memory model: time␟M␟user␟module (urgency crossings) and time␟R␟user␟course (risk checks). */

@@ -24,13 +24,13 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Stage 1 of the windowed metrics, on the learner's own partition: one-minute partials per
  * dimension (all, domain, module) in store {@value StoreNames#WINDOW_PARTIALS}, keyed by
- * zero-padded minute start so closing is a range scan. The partial holds only counts; the open
- * minute's learners and scores are one small entry each in {@value StoreNames#WINDOW_MEMBERS}
- * (under the partial's key), so an event never rewrites a growing record, and they become HLL and
- * KLL sketches once, when the minute closes. A wall-clock punctuator closes minutes once
- * the {@link EffectiveClock} passes their end plus grace, even on a quiet partition, and forwards
- * them (keyed {@code dimension␟value}) for the roll-up. An event whose minute has already closed
- * is forwarded as it is (for the late-events topic) and as a one-event partial marked late.
+ * zero-padded minute start so closing is a range scan. Each partial carries its own HLL (learners)
+ * and KLL (scores) sketches: a minute on one partition holds few learners, so the sketches stay
+ * small, and the record cache writes a partial to the changelog at most once per commit however
+ * many events it counts. A wall-clock punctuator closes minutes once the {@link EffectiveClock}
+ * passes their end plus grace, even on a quiet partition, and forwards them (keyed
+ * {@code dimension␟value}) for the roll-up. An event whose minute has already closed is forwarded
+ * as it is (for the late-events topic) and as a one-event partial marked late.
  */
 final class WindowPartialsProcessor implements ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> {
 
@@ -51,16 +51,11 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
         return Keys.of(Keys.time(minuteStart), dimension, value);
     }
 
-    private static final String LEARNER = "L";
-    private static final String SCORE = "S";
-
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_PARTIALS),
-                        Serdes.String(), AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_MEMBERS),
-                        Serdes.String(), Serdes.Double()).withCachingEnabled());
+                        Serdes.String(), AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled());
     }
 
     @Override
@@ -68,7 +63,6 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
         return new Processor<>() {
             private ProcessorContext<String, SpecificRecord> context;
             private KeyValueStore<String, WindowPartial> partials;
-            private KeyValueStore<String, Double> members;
             private CourseCatalogTopology.Lookup catalog;
             private final EffectiveClock clock = new EffectiveClock();
 
@@ -76,7 +70,6 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             public void init(ProcessorContext<String, SpecificRecord> context) {
                 this.context = context;
                 this.partials = context.getStateStore(StoreNames.WINDOW_PARTIALS);
-                this.members = context.getStateStore(StoreNames.WINDOW_MEMBERS);
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::closeMinutes);
             }
@@ -100,23 +93,10 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                     final WindowPartial partial = late ? empty(minute, dimension) : orEmpty(partials.get(key), minute, dimension);
                     count(partial, activity);
                     if (late) {
-                        // A one-event partial, its sketches built right away.
                         partial.setLateEvents(1L);
-                        partial.setLearners(ByteBuffer.wrap(WindowSketches.addLearner(new byte[0], activity.userId())));
-                        if (isScored(activity)) {
-                            partial.setScores(ByteBuffer.wrap(WindowSketches.addScore(new byte[0], activity.score())));
-                        }
                         context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), partial, record.timestamp()));
                     } else {
                         partials.put(key, partial);
-                        final String learner = Keys.of(key, LEARNER, activity.userId());
-                        if (members.get(learner) == null) {
-                            members.put(learner, 0.0);
-                        }
-                        if (isScored(activity)) {
-                            members.put(Keys.of(key, SCORE, dev.learnstream.topics.Events.eventId(activity.event())),
-                                    activity.score());
-                        }
                     }
                 }
             }
@@ -130,32 +110,10 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 final String upTo = partialKey(now - MINUTE.sizeMs - MINUTE.graceMs + 1, "", "");
                 for (final KeyValue<String, WindowPartial> entry : StoreScans.list(partials.range("", upTo))) {
                     partials.delete(entry.key);
-                    final WindowPartial partial = sealed(entry.key, entry.value);
+                    final WindowPartial partial = entry.value;
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             partial.getWindowStart().toEpochMilli()));
                 }
-            }
-
-            /**
-             * The partial as it leaves the task: its minute's learners and scores, read back from
-             * their entries (and removed), become sketches, which merge across partitions and sizes.
-             */
-            private WindowPartial sealed(String key, WindowPartial partial) {
-                byte[] learners = new byte[0];
-                byte[] scores = new byte[0];
-                for (final KeyValue<String, Double> entry : StoreScans.list(members.prefixScan(Keys.prefix(key),
-                        new org.apache.kafka.common.serialization.StringSerializer()))) {
-                    final String[] parts = Keys.split(entry.key.substring(key.length() + 1));
-                    if (LEARNER.equals(parts[0])) {
-                        learners = WindowSketches.addLearner(learners, parts[1]);
-                    } else {
-                        scores = WindowSketches.addScore(scores, entry.value);
-                    }
-                    members.delete(entry.key);
-                }
-                partial.setLearners(ByteBuffer.wrap(learners));
-                partial.setScores(ByteBuffer.wrap(scores));
-                return partial;
             }
         };
     }
@@ -189,10 +147,14 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
     private static void count(WindowPartial partial, Activity activity) {
         partial.setEvents(partial.getEvents() + 1);
         partial.getEventsByType().merge(activity.event().getSchema().getName(), 1L, Long::sum);
+        partial.setLearners(ByteBuffer.wrap(WindowSketches.addLearner(WindowSketches.bytes(partial.getLearners()),
+                activity.userId())));
         if (isScored(activity)) {
             partial.setQuizAttempts(partial.getQuizAttempts() + 1);
             partial.setFailures(partial.getFailures() + (activity.score() < 70 ? 1 : 0));
             partial.setScoreSum(partial.getScoreSum() + activity.score());
+            partial.setScores(ByteBuffer.wrap(WindowSketches.addScore(WindowSketches.bytes(partial.getScores()),
+                    activity.score())));
         }
     }
 }

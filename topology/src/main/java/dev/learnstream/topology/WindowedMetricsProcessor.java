@@ -6,15 +6,18 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -23,10 +26,15 @@ import org.apache.kafka.streams.state.Stores;
  * Stage 2 of the windowed metrics, keyed by dimension: rolls the one-minute partials of every
  * partition up into 1m, 5m, 1h and 1d windows (sketch unions) in store
  * {@value StoreNames#WINDOWED_METRICS}, keyed {@code size␟dimension␟value␟start}. Each merge
- * emits the in-progress value; when a window's end plus grace passes (an index by close time,
- * {@value StoreNames#WINDOW_CLOSINGS}, scanned by a wall-clock punctuator) it is emitted once more
+ * keeps the in-progress value readable; when a window's end plus grace passes it is emitted once,
  * with {@code final=true}. Partials arriving after that count as late events of the window. Closed
  * windows leave the store after a retention per size.
+ *
+ * <p>What is due when (open windows by close time, closed ones by expiry) is an index in memory,
+ * scanned by a wall-clock punctuator. It is not a store of its own because it is fully derived from
+ * {@value StoreNames#WINDOWED_METRICS}: {@code init} rebuilds it from the store, which Kafka Streams
+ * has restored by then, and runs again whenever the task is revived after a failure. A logged index
+ * would write two more changelog records per window and per expiry for nothing.
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
@@ -49,9 +57,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOWED_METRICS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOW_CLOSINGS), Serdes.String(),
-                        Serdes.String()).withCachingEnabled());
+                        AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled());
     }
 
     @Override
@@ -59,15 +65,30 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
         return new Processor<>() {
             private ProcessorContext<String, WindowedMetric> context;
             private KeyValueStore<String, WindowPartial> windows;
-            private KeyValueStore<String, String> closings;
+            /** time␟window key → CLOSE or EXPIRE; derived from the store (see the class comment). */
+            private final NavigableMap<String, String> due = new TreeMap<>();
             private final EffectiveClock clock = new EffectiveClock();
 
             @Override
             public void init(ProcessorContext<String, WindowedMetric> context) {
                 this.context = context;
                 this.windows = context.getStateStore(StoreNames.WINDOWED_METRICS);
-                this.closings = context.getStateStore(StoreNames.WINDOW_CLOSINGS);
+                due.clear();
+                try (KeyValueIterator<String, WindowPartial> all = windows.all()) {
+                    all.forEachRemaining(entry -> schedule(entry.key, entry.value));
+                }
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
+            }
+
+            /** Indexes a window at its close time while open, at its expiry once closed. */
+            private void schedule(String key, WindowPartial window) {
+                final WindowSizes size = WindowSizes.of(window.getWindowSize());
+                final long closesAt = size.closesAt(window.getWindowStart().toEpochMilli());
+                if (window.getClosed()) {
+                    due.put(Keys.of(Keys.time(closesAt + size.retentionMs), key), EXPIRE);
+                } else {
+                    due.put(Keys.of(Keys.time(closesAt), key), CLOSE);
+                }
             }
 
             @Override
@@ -95,7 +116,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
                             : fresh(size, start, partial, lateMinute);
                     if (window == null) {
-                        closings.put(Keys.of(Keys.time(size.closesAt(start)), key), CLOSE);
+                        schedule(key, merged);
                     }
                     windows.put(key, merged);
                 }
@@ -106,23 +127,24 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }
-                for (final KeyValue<String, String> entry : StoreScans.list(closings.range("", Keys.of(Keys.time(now + 1))))) {
-                    closings.delete(entry.key);
-                    final String key = entry.key.substring(entry.key.indexOf(Keys.SEPARATOR) + 1);
+                final NavigableMap<String, String> expired = due.headMap(Keys.of(Keys.time(now + 1)), false);
+                for (final Map.Entry<String, String> entry : List.copyOf(expired.entrySet())) {
+                    due.remove(entry.getKey());
+                    final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
                     final WindowPartial window = windows.get(key);
                     if (window == null) {
                         continue;
                     }
-                    final WindowSizes size = WindowSizes.of(window.getWindowSize());
-                    if (EXPIRE.equals(entry.value)) {
+                    if (EXPIRE.equals(entry.getValue())) {
                         windows.delete(key);
                         continue;
                     }
                     window.setClosed(true);
                     windows.put(key, window);
-                    final long start = window.getWindowStart().toEpochMilli();
-                    closings.put(Keys.of(Keys.time(size.closesAt(start) + size.retentionMs), key), EXPIRE);
-                    context.forward(new Record<>(key, metric(size, window, true), size.closesAt(start)));
+                    schedule(key, window);
+                    final WindowSizes size = WindowSizes.of(window.getWindowSize());
+                    context.forward(new Record<>(key, metric(size, window, true),
+                            size.closesAt(window.getWindowStart().toEpochMilli())));
                 }
             }
         };
