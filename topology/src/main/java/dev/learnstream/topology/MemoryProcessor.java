@@ -55,9 +55,10 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Urgency crossings (recall below {@code mediumBelow}, then below {@code highBelow}) happen at
  * times known at the review, so they are indexed in {@value StoreNames#MEMORY_ALERTS} by time; a
  * wall-clock punctuator reads the index up to "now" ({@link EffectiveClock}), so each punctuation
- * touches only what is due, however many memories are stored. Each crossing emits one
- * RevisionRecommendation, one RevisionSignal and the updated MemoryScore; the next review answers
- * the open signals (reviewedAt).
+ * touches only what is due, however many memories are stored. A review first announces the
+ * crossings of its memory that are due by its own time, so a replay announces the same crossings
+ * however fast it runs. Each crossing emits one RevisionRecommendation, one RevisionSignal and the
+ * updated MemoryScore; the next review answers the open signals (reviewedAt).
  *
  * <p>Each learner's reviews are kept ({@value StoreNames#MEMORY_HISTORY}) and, with enough of them,
  * the learner's own FSRS-6 weights are fitted online ({@value StoreNames#LEARNER_WEIGHTS},
@@ -191,7 +192,8 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             final String user = activity.userId();
             final String module = activity.moduleId();
             final String key = scoreKey(user, module);
-            final MemoryScore previous = scores.get(key);
+            final MemoryScore stored = scores.get(key);
+            final MemoryScore previous = stored == null ? null : crossedBefore(stored, time);
             final Fsrs6 fsrs = fsrsOf(user);
             final MemoryState state;
             final long reviewedAt;
@@ -233,6 +235,22 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             scores.put(key, next);
             scheduleAlert(next);
             learn(user, module, reviewedAt, grade, baseline, scored, time);
+        }
+
+        /**
+         * Announces the crossings of a memory that are due by {@code time}, before a review at that
+         * time changes it, each at its own crossing time. In a replay, event time runs far ahead of
+         * the wall-clock punctuator: without this, a crossing that happened between two reviews
+         * would be announced or not depending on how fast the replay ran.
+         */
+        private MemoryScore crossedBefore(MemoryScore memory, long time) {
+            MemoryScore current = memory;
+            for (long at = nextAlertAt(current); at >= 0 && at <= time; at = nextAlertAt(current)) {
+                clearAlert(current);
+                cross(current.getUserId(), current.getModuleId(), at);
+                current = scores.get(scoreKey(current.getUserId(), current.getModuleId()));
+            }
+            return current;
         }
 
         /**

@@ -163,6 +163,41 @@ class MemoryModelTest {
     }
 
     @Test
+    void aReplayAnnouncesTheCrossingsBetweenTwoReviewsWithoutWaitingForThePunctuator() {
+        // History from two months back arrives in one go: the wall clock does not move, so no
+        // punctuation runs between the events, as in a fast replay.
+        final Instant studiedAt = T0.minus(Duration.ofDays(60));
+        fixture.send(aModuleCompletion().setOccurredAt(studiedAt).build());
+        final MemoryState studied = FSRS.first(Grade.GOOD);
+        final Instant mediumAt = studiedAt.plusMillis(MemoryProcessor.days(FSRS.interval(studied.stability(), 0.9)));
+        final Instant highAt = studiedAt.plusMillis(MemoryProcessor.days(FSRS.interval(studied.stability(), 0.7)));
+        final Instant reviewAt = highAt.plus(Duration.ofDays(2));
+        fixture.send(aQuiz().setScore(90).setOccurredAt(reviewAt).build());
+
+        assertThat(recommendations.readValuesToList())
+                .extracting(RevisionRecommendation::getUrgency, RevisionRecommendation::getOccurredAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Urgency.MEDIUM, mediumAt),
+                        org.assertj.core.groups.Tuple.tuple(Urgency.HIGH, highAt));
+        final List<RevisionSignal> announced = signals.readValuesToList();
+        assertThat(announced).extracting(RevisionSignal::getUrgencyLevel, RevisionSignal::getScheduledAt,
+                        RevisionSignal::getReviewedAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(MemoryUrgency.MEDIUM, mediumAt, null),
+                        org.assertj.core.groups.Tuple.tuple(MemoryUrgency.HIGH, highAt, null),
+                        org.assertj.core.groups.Tuple.tuple(MemoryUrgency.MEDIUM, mediumAt, reviewAt),
+                        org.assertj.core.groups.Tuple.tuple(MemoryUrgency.HIGH, highAt, reviewAt));
+        final MemoryScore reviewed = fixture.driver.<String, MemoryScore>getKeyValueStore(StoreNames.MEMORY_SCORES)
+                .get(Keys.of("u1", "dsa-arrays"));
+        assertThat(reviewed.getAlertedUrgency()).isEqualTo(MemoryUrgency.LOW);
+        assertThat(reviewed.getOpenSignals()).isEmpty();
+        assertThat(reviewed.getStability()).isCloseTo(FSRS.next(studied, Duration.between(studiedAt, reviewAt).toDays(),
+                Grade.GOOD).stability(), within(1e-9));
+
+        // The punctuator finds nothing left to announce for the memory.
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(recommendations.isEmpty()).isTrue();
+    }
+
+    @Test
     void aLearnerWithFallingScoresWhoStopsBecomesAtRiskOnceWithItsReasons() {
         fixture.send(aCourse().build());
         fixture.send(anEnrollment().build());
