@@ -20,6 +20,38 @@ final class WindowSketches {
     private WindowSketches() {
     }
 
+    /** Distinct learners, as an object while it grows. */
+    static final class Learners {
+        private HllSketch sketch;
+
+        void add(String userId) {
+            if (sketch == null) {
+                sketch = new HllSketch(LG_K);
+            }
+            sketch.update(userId);
+        }
+
+        byte[] bytes() {
+            return sketch == null ? EMPTY : sketch.toCompactByteArray();
+        }
+    }
+
+    /** Scores, as an object while it grows. */
+    static final class Scores {
+        private KllDoublesSketch sketch;
+
+        void add(double score) {
+            if (sketch == null) {
+                sketch = KllDoublesSketch.newHeapInstance();
+            }
+            sketch.update(score);
+        }
+
+        byte[] bytes() {
+            return sketch == null ? EMPTY : sketch.toByteArray();
+        }
+    }
+
     static byte[] addLearner(byte[] hll, String userId) {
         final HllSketch sketch = hll.length == 0 ? new HllSketch(LG_K) : HllSketch.heapify(hll);
         sketch.update(userId);

@@ -96,10 +96,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 final WindowPartial partial = record.value();
                 final long minute = partial.getWindowStart().toEpochMilli();
                 final boolean lateMinute = partial.getLateEvents() > 0;
-                if (!lateMinute) {
-                    // A minute arrives once closed on its task: its end + grace is a lower bound of now.
-                    clock.observe(WindowSizes.ONE_MINUTE.closesAt(minute), context.currentSystemTimeMs());
-                }
+                // Stage 1 stamps a partial with its task's clock (a late one with its event's time).
+                clock.observe(record.timestamp(), context.currentSystemTimeMs());
                 for (final WindowSizes size : WindowSizes.ALL) {
                     final long start = size.start(minute);
                     final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);

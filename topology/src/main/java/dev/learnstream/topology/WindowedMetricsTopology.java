@@ -17,8 +17,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * Windowed metrics, tumbling 1m / 5m / 1h / 1d with explicit grace (30 s, 1 min, 5 min, 1 h):
  * events per type, distinct active learners (HLL), quiz attempts, mean / p50 / p90 score (KLL) and
  * failure rate (score below 70), overall, per domain and per module. Stage 1 pre-aggregates minutes
- * on each learner partition ({@code window-partials}); stage 2 rolls them up after a repartition by
- * dimension ({@code window-partials-by-dimension}); in-progress windows are readable from its store and
+ * on each learner partition between two commits ({@code window-partials}); stage 2 rolls them up
+ * after a repartition by dimension ({@code window-partials-by-dimension}), at every commit of
+ * stage 1; in-progress windows are readable from its store and
  * each window is emitted once, final, on close. Windows close on a wall-clock punctuator driven
  * by an {@link EffectiveClock}, so they close even when traffic is sparse; events later than a
  * minute's grace go to {@value ResultTopics#LATE_EVENTS} and are counted in the windows they missed.
@@ -36,7 +37,7 @@ public final class WindowedMetricsTopology {
     public static void build(TopologySettings settings, KStream<String, SpecificRecord> events) {
         final Map<String, ?> serdes = settings.serdeConfig();
         final Map<String, KStream<String, SpecificRecord>> stage1 = events
-                .process(new WindowPartialsProcessor(serdes, CLOSE_SCAN), Named.as("window-partials"))
+                .process(new WindowPartialsProcessor(), Named.as("window-partials"))
                 .split(Named.as("windows-"))
                 .branch((key, value) -> value instanceof WindowPartial, Branched.as("partials"))
                 .defaultBranch(Branched.as("late"));

@@ -56,7 +56,10 @@ class WindowedMetricsRestartTest {
         processor.init(context);
     }
 
-    /** A closed minute from stage 1 with one quiz of {@code score} by {@code user}. */
+    /**
+     * A minute from stage 1 with one quiz of {@code score} by {@code user}, stamped as stage 1
+     * stamps it: with its task's clock, here two minutes on, past the minute's close.
+     */
     private void minute(Instant start, String user, double score) {
         final WindowPartial partial = WindowPartialsProcessor.empty(start.toEpochMilli(), new String[] {"all", ""});
         partial.setEvents(1L);
@@ -64,7 +67,7 @@ class WindowedMetricsRestartTest {
         partial.setScoreSum(score);
         partial.setLearners(java.nio.ByteBuffer.wrap(WindowSketches.addLearner(new byte[0], user)));
         partial.setScores(java.nio.ByteBuffer.wrap(WindowSketches.addScore(new byte[0], score)));
-        processor.process(new Record<>("all", partial, start.toEpochMilli()));
+        processor.process(new Record<>("all", partial, start.plus(Duration.ofMinutes(2)).toEpochMilli()));
     }
 
     private List<WindowedMetric> punctuate() {
