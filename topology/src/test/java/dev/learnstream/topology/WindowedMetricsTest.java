@@ -34,6 +34,12 @@ class WindowedMetricsTest {
         fixture.send(aQuiz().setUserId("u2").setScore(60).setOccurredAt(MINUTE.plusSeconds(20)).build());
         fixture.send(aLogin().setUserId("u3").setOccurredAt(MINUTE.plusSeconds(30)).build());
         assertThat(fixture.rawOutput(ResultTopics.WINDOWED_METRICS).isEmpty()).as("the minute is still open").isTrue();
+        // Readable in progress as of the last commit, before the minute closes.
+        final WindowPartial open = fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS)
+                .get(key(WindowSizes.ONE_MINUTE, "all", "", MINUTE));
+        assertThat(open.getEvents()).isEqualTo(3);
+        assertThat(open.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.metric(WindowSizes.ONE_MINUTE, open, false).getActiveLearners()).isEqualTo(3.0);
 
         // No more events: the wall clock alone closes the minute (sparse traffic).
         fixture.driver.advanceWallClockTime(Duration.ofMinutes(2));
