@@ -245,7 +245,9 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
          */
         private MemoryScore crossedBefore(MemoryScore memory, long time) {
             MemoryScore current = memory;
-            for (long at = nextAlertAt(current); at >= 0 && at <= time; at = nextAlertAt(current)) {
+            // Each crossing raises the announced urgency, so there are at most as many as urgencies.
+            int left = MemoryUrgency.values().length;
+            for (long at = nextAlertAt(current); at >= 0 && at <= time && left-- > 0; at = nextAlertAt(current)) {
                 clearAlert(current);
                 cross(current.getUserId(), current.getModuleId(), at);
                 current = scores.get(scoreKey(current.getUserId(), current.getModuleId()));
