@@ -53,7 +53,9 @@ final class BenchCommand {
         final long events = options.number("events", 2_000_000, Long.MAX_VALUE);
         final int learners = options.integer("learners", 10_000);
         final int partitions = Math.max(1, options.integer("partitions", 2));
-        final int threads = Math.max(1, options.integer("threads", 1));
+        // One stream thread per core by default: the topology is CPU-bound in its stream thread,
+        // and with two partitions each thread gets one task of every sub-topology.
+        final int threads = Math.max(1, options.integer("threads", Runtime.getRuntime().availableProcessors()));
         final long commitMs = options.number("commit-interval", 1_000, Long.MAX_VALUE);
         final TopicNames names = TopicNames.defaults();
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
