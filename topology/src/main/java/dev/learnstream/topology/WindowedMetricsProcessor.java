@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -25,10 +24,12 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Stage 2 of the windowed metrics, keyed by dimension: rolls the one-minute partials of every
  * partition up into 1m, 5m, 1h and 1d windows (sketch unions) in store
- * {@value StoreNames#WINDOWED_METRICS}, keyed {@code size␟dimension␟value␟start}. Each merge
- * keeps the in-progress value readable; when a window's end plus grace passes it is emitted once,
- * with {@code final=true}. Partials arriving after that count as late events of the window. Closed
- * windows leave the store after a retention per size.
+ * {@value StoreNames#WINDOWED_METRICS}, keyed {@code size␟dimension␟value␟start}. Partials go into
+ * their minute, readable in progress as of stage 1's last commit; a minute goes into its 5m, 1h and
+ * 1d windows when it closes. When a window's end plus grace passes it is emitted once, with
+ * {@code final=true}. Partials arriving after that count as late events of the window (and go
+ * straight into the bigger windows still open). Closed windows leave the store after a retention
+ * per size.
  *
  * <p>What is due when (open windows by close time, closed ones by expiry) is an index in memory,
  * scanned by a wall-clock punctuator. It is not a store of its own because it is fully derived from
@@ -98,26 +99,45 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 final boolean lateMinute = partial.getLateEvents() > 0;
                 // Stage 1 stamps a partial with its task's clock (a late one with its event's time).
                 clock.observe(record.timestamp(), context.currentSystemTimeMs());
-                for (final WindowSizes size : WindowSizes.ALL) {
-                    final long start = size.start(minute);
-                    final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                    final WindowPartial window = windows.get(key);
-                    if (window != null && window.getClosed()) {
-                        window.setLateEvents(window.getLateEvents() + partial.getEvents());
-                        windows.put(key, window);
-                        continue;
-                    }
-                    final long now = clock.now(context.currentSystemTimeMs());
-                    if (window == null && lateMinute && now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now) {
-                        continue; // Closed and already expired from the store: nothing left to count it in.
-                    }
-                    final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
-                            : fresh(size, start, partial, lateMinute);
-                    if (window == null) {
-                        schedule(key, merged);
-                    }
-                    windows.put(key, merged);
+                final WindowPartial open = windows.get(key(WindowSizes.ONE_MINUTE, partial.getDimension(),
+                        partial.getDimensionValue(), minute));
+                final boolean minuteTakesIt = open != null ? !open.getClosed()
+                        : !(lateMinute && pastClose(WindowSizes.ONE_MINUTE, minute));
+                if (minuteTakesIt) {
+                    // The bigger windows take the minute once, when it closes (see roll).
+                    add(WindowSizes.ONE_MINUTE, partial, lateMinute);
+                    return;
                 }
+                // The minute has closed: late there, and straight into the bigger windows.
+                for (final WindowSizes size : WindowSizes.ALL) {
+                    add(size, partial, lateMinute);
+                }
+            }
+
+            private boolean pastClose(WindowSizes size, long start) {
+                final long now = clock.now(context.currentSystemTimeMs());
+                return now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now;
+            }
+
+            /** Adds a partial into its window of {@code size}: merged while open, counted late once closed. */
+            private void add(WindowSizes size, WindowPartial partial, boolean lateMinute) {
+                final long start = size.start(partial.getWindowStart().toEpochMilli());
+                final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
+                final WindowPartial window = windows.get(key);
+                if (window != null && window.getClosed()) {
+                    window.setLateEvents(window.getLateEvents() + partial.getEvents());
+                    windows.put(key, window);
+                    return;
+                }
+                if (window == null && lateMinute && pastClose(size, start)) {
+                    return; // Closed and already expired from the store: nothing left to count it in.
+                }
+                final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
+                        : fresh(size, start, partial, lateMinute);
+                if (window == null) {
+                    schedule(key, merged);
+                }
+                windows.put(key, merged);
             }
 
             private void close(long wallNow) {
@@ -125,8 +145,10 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }
-                final NavigableMap<String, String> expired = due.headMap(Keys.of(Keys.time(now + 1)), false);
-                for (final Map.Entry<String, String> entry : List.copyOf(expired.entrySet())) {
+                // In time order, including windows that a closing minute creates already due.
+                final String bound = Keys.of(Keys.time(now + 1));
+                for (Map.Entry<String, String> entry = due.firstEntry(); entry != null && entry.getKey().compareTo(bound) < 0;
+                     entry = due.firstEntry()) {
                     due.remove(entry.getKey());
                     final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
                     final WindowPartial window = windows.get(key);
@@ -143,6 +165,23 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     final WindowSizes size = WindowSizes.of(window.getWindowSize());
                     context.forward(new Record<>(key, metric(size, window, true),
                             size.closesAt(window.getWindowStart().toEpochMilli())));
+                    if (size == WindowSizes.ONE_MINUTE) {
+                        roll(window);
+                    }
+                }
+            }
+
+            /**
+             * A closed minute goes into its 5m, 1h and 1d windows. Stage 1 sends a minute's partials
+             * at every commit; rolling them up once per minute keeps the big windows, whose sketches
+             * are the largest, from being rewritten (and logged) at every commit.
+             */
+            private void roll(WindowPartial minute) {
+                final WindowPartial partial = WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build();
+                for (final WindowSizes size : WindowSizes.ALL) {
+                    if (size != WindowSizes.ONE_MINUTE) {
+                        add(size, partial, false);
+                    }
                 }
             }
         };
