@@ -1,0 +1,206 @@
+package dev.learnstream.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.learnstream.events.ModuleQuizCompleted;
+import dev.learnstream.results.WindowPartial;
+import dev.learnstream.stack.ChildJvm;
+import dev.learnstream.stack.LocalStack;
+import dev.learnstream.stack.Ports;
+import dev.learnstream.stack.Waits;
+import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
+import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.StoreNames;
+import dev.learnstream.topology.StreamsSettings;
+import dev.learnstream.topology.TopologySettings;
+import dev.learnstream.topology.TopologyTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Exactly-once for the windowed metrics across a crash: a service instance is killed with
+ * SIGKILL while events stream in, with minute partials buffered in memory since its last commit
+ * and windows half rolled up; a new instance takes over from the last committed transaction.
+ * Every event must then count once in the one-minute windows and once in the hour windows
+ * (events, or late events of a window that had closed), on the real broker.
+ */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class WindowedMetricsCrashIT {
+
+    private static final String APPLICATION_ID = "learnstream-crash-it";
+    private static final int EVENTS = 6_000;
+
+    @Test
+    void aServiceKilledMidStreamLeavesEveryEventCountedOnceInTheWindows() throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStack.Options.embedded().withoutPostgres())) {
+            final TopicNames names = TopicNames.defaults();
+            final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
+            final TopologySettings settings = TopologySettings.defaults(names, serdes);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                TopologyTopics.ensure(admin, settings, 2, (short) 1, null);
+            }
+            final Path work = Files.createTempDirectory("learnstream-crash-it");
+            final int port = Ports.free();
+            final Process first = service(port, stack, work);
+            final AtomicReference<Throwable> failed = new AtomicReference<>();
+            final Thread producer = new Thread(() -> {
+                try {
+                    produce(stack, names, serdes);
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "crash-it-producer");
+            try {
+                final ApiClient client = new ApiClient(port);
+                Waits.until("the first instance to be ready", Duration.ofSeconds(120), Duration.ofMillis(500),
+                        () -> ready(client));
+                producer.start();
+                // Mid-stream: the instance has committed some input (every 200 ms), more is arriving.
+                Waits.until("the first instance to commit some input", Duration.ofSeconds(30), Duration.ofMillis(100),
+                        () -> committed(stack, names) > 1_000);
+                assertThat(producer.isAlive()).as("events still arriving at the kill").isTrue();
+            } finally {
+                first.destroyForcibly().waitFor();
+            }
+            producer.join(60_000);
+            assertThat(failed.get()).isNull();
+
+            try (KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings),
+                    StreamsSettings.properties(APPLICATION_ID, stack.kafkaBootstrap(), settings, Map.of(
+                            StreamsConfig.STATE_DIR_CONFIG, work.resolve("state-second").toString(),
+                            StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200)))) {
+                streams.start();
+                final Map<String, Long> counted = new HashMap<>();
+                Waits.until("every event counted in the 1m and 1h windows", Duration.ofSeconds(150),
+                        Duration.ofSeconds(1), () -> {
+                            counted.put("1m", counted(streams, "1m"));
+                            counted.put("1h", counted(streams, "1h"));
+                            return counted.get("1m") >= EVENTS && counted.get("1h") >= EVENTS;
+                        });
+                // Counted once: nothing more arrives later.
+                Thread.sleep(3_000);
+                assertThat(counted(streams, "1m")).as("events and late events in the 1m windows").isEqualTo(EVENTS);
+                assertThat(counted(streams, "1h")).as("events and late events in the 1h windows").isEqualTo(EVENTS);
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Module quizzes of 50 learners, in time order, at about 1,000 a second. */
+    private static void produce(LocalStack stack, TopicNames names, Map<String, Object> serdes)
+            throws InterruptedException {
+        final Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
+        final Serializer<SpecificRecord> values = EventSerdes.values(serdes).serializer();
+        final String topic = names.name(EventTopic.MODULE_QUIZ);
+        // Forty minutes of history ending on the last millisecond of a minute twenty minutes ago: its
+        // last minute closes (end plus 30 s grace) 30 s of event time after the last event.
+        final long end = (System.currentTimeMillis() / 60_000 - 20) * 60_000 - 1;
+        final Instant start = Instant.ofEpochMilli(end - 400L * (EVENTS - 1));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < EVENTS; i++) {
+                final String user = "crash-learner-" + (i % 50);
+                final ModuleQuizCompleted quiz = ModuleQuizCompleted.newBuilder().setEventId(UUID.randomUUID())
+                        .setUserId(user).setOccurredAt(start.plusMillis(400L * i)).setDomain("dsa")
+                        .setCourse("dsa-101").setModule(List.of("dsa-arrays", "dsa-lists").get(i % 2))
+                        .setScore(40 + i % 60).setTimeTakenSeconds(120).build();
+                // The record timestamp is the event's time, as every producer of ours sets it.
+                producer.send(new ProducerRecord<>(topic, null, quiz.getOccurredAt().toEpochMilli(), user,
+                        values.serialize(topic, quiz)));
+                if (i % 100 == 99) {
+                    producer.flush();
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    /** Input offsets the application has committed on the module quiz topic, over its partitions. */
+    private static long committed(LocalStack stack, TopicNames names) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+            return admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(entry -> entry.getKey().topic().equals(names.name(EventTopic.MODULE_QUIZ)))
+                    .mapToLong(entry -> entry.getValue().offset()).sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0;
+        }
+    }
+
+    /** Events plus late events over the windows of one size, dimension "all"; -1 while the store moves. */
+    private static long counted(KafkaStreams streams, String size) {
+        try {
+            final ReadOnlyKeyValueStore<String, WindowPartial> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(StoreNames.WINDOWED_METRICS, QueryableStoreTypes.<String, WindowPartial>keyValueStore()));
+            long total = 0;
+            try (KeyValueIterator<String, WindowPartial> all = store.all()) {
+                while (all.hasNext()) {
+                    final KeyValue<String, WindowPartial> window = all.next();
+                    if (window.value.getWindowSize().equals(size) && window.value.getDimension().equals("all")) {
+                        total += window.value.getEvents() + window.value.getLateEvents();
+                    }
+                }
+            }
+            return total;
+        } catch (InvalidStateStoreException e) {
+            return -1;
+        }
+    }
+
+    private static boolean ready(ApiClient client) {
+        try {
+            return client.get("/health/ready", null).status() == 200;
+        } catch (AssertionError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Process service(int port, LocalStack stack, Path work) {
+        final Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
+        env.put("LEARNSTREAM_API_KEYS", "crash-it-admin-key-0123456789:admin");
+        env.put("LEARNSTREAM_APPLICATION_ID", APPLICATION_ID);
+        env.put("LEARNSTREAM_HTTP_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_HTTP_PORT", Integer.toString(port));
+        env.put("LEARNSTREAM_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LEARNSTREAM_STATE_DIR", work.resolve("state-first").toString());
+        env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
+        // The survivor's rebalance waits for the killed member's session to expire.
+        env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
+        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        return ChildJvm.start("crashing service", System.getProperty("java.class.path"), List.of("-Xmx384m"),
+                ServiceMain.class.getName(), List.of(), Path.of("").toAbsolutePath(), work.resolve("first.log"), env)
+                .process();
+    }
+}
