@@ -45,12 +45,31 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
 
     /** A minute of one dimension since the last commit, its sketches kept as objects until it leaves. */
     private static final class Open {
-        final WindowPartial partial;
-        final WindowSketches.Learners learners = new WindowSketches.Learners();
-        final WindowSketches.Scores scores = new WindowSketches.Scores();
+        private final WindowPartial partial;
+        private final WindowSketches.Learners learners = new WindowSketches.Learners();
+        private final WindowSketches.Scores scores = new WindowSketches.Scores();
 
         Open(long minute, String[] dimension) {
             this.partial = empty(minute, dimension);
+        }
+
+        void count(Activity activity) {
+            partial.setEvents(partial.getEvents() + 1);
+            partial.getEventsByType().merge(activity.event().getSchema().getName(), 1L, Long::sum);
+            learners.add(activity.userId());
+            if (isScored(activity)) {
+                partial.setQuizAttempts(partial.getQuizAttempts() + 1);
+                partial.setFailures(partial.getFailures() + (activity.score() < 70 ? 1 : 0));
+                partial.setScoreSum(partial.getScoreSum() + activity.score());
+                scores.add(activity.score());
+            }
+        }
+
+        /** The partial as it leaves the task, its sketches as bytes. */
+        WindowPartial sealed() {
+            partial.setLearners(ByteBuffer.wrap(learners.bytes()));
+            partial.setScores(ByteBuffer.wrap(scores.bytes()));
+            return partial;
         }
     }
 
@@ -87,22 +106,14 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
                 for (final String[] dimension : dimensions(activity)) {
                     if (late) {
-                        final WindowPartial partial = empty(minute, dimension);
-                        count(partial, activity);
-                        partial.setLearners(ByteBuffer.wrap(WindowSketches.addLearner(new byte[0], activity.userId())));
-                        if (isScored(activity)) {
-                            partial.setScores(ByteBuffer.wrap(WindowSketches.addScore(new byte[0], activity.score())));
-                        }
+                        final Open one = new Open(minute, dimension);
+                        one.count(activity);
+                        final WindowPartial partial = one.sealed();
                         partial.setLateEvents(1L);
                         context.forward(new Record<>(Keys.of(dimension[0], dimension[1]), partial, record.timestamp()));
                     } else {
-                        final Open partial = open.computeIfAbsent(partialKey(minute, dimension[0], dimension[1]),
-                                key -> new Open(minute, dimension));
-                        count(partial.partial, activity);
-                        partial.learners.add(activity.userId());
-                        if (isScored(activity)) {
-                            partial.scores.add(activity.score());
-                        }
+                        open.computeIfAbsent(partialKey(minute, dimension[0], dimension[1]), key -> new Open(minute, dimension))
+                                .count(activity);
                     }
                 }
             }
@@ -114,9 +125,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
                 final long now = clock.now(context.currentSystemTimeMs());
                 for (final Open minute : open.values()) {
-                    final WindowPartial partial = minute.partial;
-                    partial.setLearners(ByteBuffer.wrap(minute.learners.bytes()));
-                    partial.setScores(ByteBuffer.wrap(minute.scores.bytes()));
+                    final WindowPartial partial = minute.sealed();
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             now));
                 }
@@ -144,16 +153,5 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
     static WindowPartial empty(long start, String[] dimension) {
         return new WindowPartial(dimension[0], dimension[1], MINUTE.label, Instant.ofEpochMilli(start), 0L,
                 new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), 0L, false);
-    }
-
-
-    private static void count(WindowPartial partial, Activity activity) {
-        partial.setEvents(partial.getEvents() + 1);
-        partial.getEventsByType().merge(activity.event().getSchema().getName(), 1L, Long::sum);
-        if (isScored(activity)) {
-            partial.setQuizAttempts(partial.getQuizAttempts() + 1);
-            partial.setFailures(partial.getFailures() + (activity.score() < 70 ? 1 : 0));
-            partial.setScoreSum(partial.getScoreSum() + activity.score());
-        }
     }
 }

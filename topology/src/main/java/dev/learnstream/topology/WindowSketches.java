@@ -52,19 +52,6 @@ final class WindowSketches {
         }
     }
 
-    static byte[] addLearner(byte[] hll, String userId) {
-        final HllSketch sketch = hll.length == 0 ? new HllSketch(LG_K) : HllSketch.heapify(hll);
-        sketch.update(userId);
-        return sketch.toCompactByteArray();
-    }
-
-    static byte[] addScore(byte[] kll, double score) {
-        final KllDoublesSketch sketch = kll.length == 0 ? KllDoublesSketch.newHeapInstance()
-                : KllDoublesSketch.heapify(Memory.wrap(kll));
-        sketch.update(score);
-        return sketch.toByteArray();
-    }
-
     static byte[] unionLearners(byte[] a, byte[] b) {
         if (a.length == 0) {
             return b;

@@ -99,18 +99,26 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 final boolean lateMinute = partial.getLateEvents() > 0;
                 // Stage 1 stamps a partial with its task's clock (a late one with its event's time).
                 clock.observe(record.timestamp(), context.currentSystemTimeMs());
-                final WindowPartial open = windows.get(key(WindowSizes.ONE_MINUTE, partial.getDimension(),
-                        partial.getDimensionValue(), minute));
+                final String minuteKey = key(WindowSizes.ONE_MINUTE, partial.getDimension(), partial.getDimensionValue(),
+                        minute);
+                final WindowPartial open = windows.get(minuteKey);
                 final boolean minuteTakesIt = open != null ? !open.getClosed()
                         : !(lateMinute && pastClose(WindowSizes.ONE_MINUTE, minute));
-                if (minuteTakesIt) {
-                    // The bigger windows take the minute once, when it closes (see roll).
-                    add(WindowSizes.ONE_MINUTE, partial, lateMinute);
-                    return;
+                add(WindowSizes.ONE_MINUTE, minute, minuteKey, open, partial, lateMinute);
+                if (!minuteTakesIt) {
+                    // The minute has closed: late there, and straight into the bigger windows. An open
+                    // minute goes into them once, when it closes (see roll).
+                    addToBiggerWindows(partial, lateMinute);
                 }
-                // The minute has closed: late there, and straight into the bigger windows.
+            }
+
+            private void addToBiggerWindows(WindowPartial partial, boolean lateMinute) {
                 for (final WindowSizes size : WindowSizes.ALL) {
-                    add(size, partial, lateMinute);
+                    if (size != WindowSizes.ONE_MINUTE) {
+                        final long start = size.start(partial.getWindowStart().toEpochMilli());
+                        final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
+                        add(size, start, key, windows.get(key), partial, lateMinute);
+                    }
                 }
             }
 
@@ -119,11 +127,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 return now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now;
             }
 
-            /** Adds a partial into its window of {@code size}: merged while open, counted late once closed. */
-            private void add(WindowSizes size, WindowPartial partial, boolean lateMinute) {
-                final long start = size.start(partial.getWindowStart().toEpochMilli());
-                final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                final WindowPartial window = windows.get(key);
+            /**
+             * Adds a partial into its {@code window} of {@code size} (as read under {@code key}, null if
+             * none): merged while open, counted late once closed.
+             */
+            private void add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
+                             boolean lateMinute) {
                 if (window != null && window.getClosed()) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
@@ -177,12 +186,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              * are the largest, from being rewritten (and logged) at every commit.
              */
             private void roll(WindowPartial minute) {
-                final WindowPartial partial = WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build();
-                for (final WindowSizes size : WindowSizes.ALL) {
-                    if (size != WindowSizes.ONE_MINUTE) {
-                        add(size, partial, false);
-                    }
-                }
+                addToBiggerWindows(WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build(), false);
             }
         };
     }

@@ -65,8 +65,12 @@ class WindowedMetricsRestartTest {
         partial.setEvents(1L);
         partial.setQuizAttempts(1L);
         partial.setScoreSum(score);
-        partial.setLearners(java.nio.ByteBuffer.wrap(WindowSketches.addLearner(new byte[0], user)));
-        partial.setScores(java.nio.ByteBuffer.wrap(WindowSketches.addScore(new byte[0], score)));
+        final WindowSketches.Learners learners = new WindowSketches.Learners();
+        learners.add(user);
+        final WindowSketches.Scores scores = new WindowSketches.Scores();
+        scores.add(score);
+        partial.setLearners(java.nio.ByteBuffer.wrap(learners.bytes()));
+        partial.setScores(java.nio.ByteBuffer.wrap(scores.bytes()));
         processor.process(new Record<>("all", partial, start.plus(Duration.ofMinutes(2)).toEpochMilli()));
     }
 
