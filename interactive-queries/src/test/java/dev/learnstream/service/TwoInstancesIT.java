@@ -6,7 +6,6 @@ import dev.learnstream.simulator.KafkaOutput;
 import dev.learnstream.simulator.KeyRecordingOutput;
 import dev.learnstream.simulator.Simulator;
 import dev.learnstream.simulator.SimulatorConfig;
-import dev.learnstream.stack.ChildJvm;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
@@ -59,14 +58,14 @@ class TwoInstancesIT {
             final Path work = Files.createTempDirectory("learnstream-two-instances");
             final int portA = Ports.free();
             final int portB = Ports.free();
-            final Process a = service("a", portA, stack, work);
-            final Process b = service("b", portB, stack, work);
+            final Process a = ChildService.start("a", "learnstream-two-instances", portA, stack, work, ADMIN);
+            final Process b = ChildService.start("b", "learnstream-two-instances", portB, stack, work, ADMIN);
             try {
                 final ApiClient clientA = new ApiClient(portA);
                 final ApiClient clientB = new ApiClient(portB);
                 for (final ApiClient client : List.of(clientA, clientB)) {
                     Waits.until("an instance to be ready", Duration.ofSeconds(120), Duration.ofMillis(500),
-                            () -> status(client, "/health/ready", null) == 200);
+                            () -> ChildService.status(client, "/health/ready", null) == 200);
                 }
                 // Both answer every learner the same, once the events are processed.
                 final Map<String, String> servedBy = new HashMap<>();
@@ -117,41 +116,11 @@ class TwoInstancesIT {
         }
     }
 
-    private static Process service(String name, int port, LocalStack stack, Path work) {
-        final Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
-        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
-        env.put("LEARNSTREAM_API_KEYS", ADMIN + ":admin");
-        env.put("LEARNSTREAM_APPLICATION_ID", "learnstream-two-instances");
-        env.put("LEARNSTREAM_HTTP_HOST", "127.0.0.1");
-        env.put("LEARNSTREAM_HTTP_PORT", Integer.toString(port));
-        env.put("LEARNSTREAM_ADVERTISED_HOST", "127.0.0.1");
-        env.put("LEARNSTREAM_STATE_DIR", work.resolve("state-" + name).toString());
-        env.put("LEARNSTREAM_FORWARD_TIMEOUT", "1s");
-        env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
-        // Fail over without waiting the default 45 s for the dead member's session to expire.
-        env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
-        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        final Process process = ChildJvm.start("service " + name, System.getProperty("java.class.path"),
-                List.of("-Xmx384m"), ServiceMain.class.getName(), List.of(), Path.of("").toAbsolutePath(),
-                work.resolve(name + ".log"), env).process();
-        System.out.println("service " + name + " on port " + port + ", log " + work.resolve(name + ".log"));
-        return process;
-    }
-
     private static ApiClient.Response get(ApiClient client, String user) {
         try {
             return client.get("/api/v1/users/" + user + "/analytics", ADMIN);
         } catch (AssertionError e) {
             return null;
-        }
-    }
-
-    private static int status(ApiClient client, String path, String key) {
-        try {
-            return client.get(path, key).status();
-        } catch (AssertionError e) {
-            return -1;
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnstream.events.ModuleQuizCompleted;
 import dev.learnstream.results.WindowPartial;
-import dev.learnstream.stack.ChildJvm;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
 import dev.learnstream.stack.Waits;
@@ -68,7 +67,8 @@ class WindowedMetricsCrashIT {
             }
             final Path work = Files.createTempDirectory("learnstream-crash-it");
             final int port = Ports.free();
-            final Process first = service(port, stack, work);
+            final Process first = ChildService.start("first", APPLICATION_ID, port, stack, work,
+                    "crash-it-admin-key-0123456789");
             final AtomicReference<Throwable> failed = new AtomicReference<>();
             final Thread producer = new Thread(() -> {
                 try {
@@ -80,7 +80,7 @@ class WindowedMetricsCrashIT {
             try {
                 final ApiClient client = new ApiClient(port);
                 Waits.until("the first instance to be ready", Duration.ofSeconds(120), Duration.ofMillis(500),
-                        () -> ready(client));
+                        () -> ChildService.status(client, "/health/ready", null) == 200);
                 producer.start();
                 // Mid-stream: the instance has committed some input (every 200 ms), more is arriving.
                 Waits.until("the first instance to commit some input", Duration.ofSeconds(30), Duration.ofMillis(100),
@@ -92,7 +92,9 @@ class WindowedMetricsCrashIT {
             producer.join(60_000);
             assertThat(failed.get()).isNull();
 
-            try (KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings),
+            // The state goes when the test ends, whatever its outcome (the streams close first).
+            try (AutoCloseable deleteState = () -> dev.learnstream.stack.Dirs.deleteQuietly(work);
+                 KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings),
                     StreamsSettings.properties(APPLICATION_ID, stack.kafkaBootstrap(), settings, Map.of(
                             StreamsConfig.STATE_DIR_CONFIG, work.resolve("state-second").toString(),
                             StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200)))) {
@@ -175,32 +177,5 @@ class WindowedMetricsCrashIT {
         } catch (InvalidStateStoreException e) {
             return -1;
         }
-    }
-
-    private static boolean ready(ApiClient client) {
-        try {
-            return client.get("/health/ready", null).status() == 200;
-        } catch (AssertionError | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static Process service(int port, LocalStack stack, Path work) {
-        final Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
-        env.put("SCHEMA_REGISTRY_URL", stack.registryUrl());
-        env.put("LEARNSTREAM_API_KEYS", "crash-it-admin-key-0123456789:admin");
-        env.put("LEARNSTREAM_APPLICATION_ID", APPLICATION_ID);
-        env.put("LEARNSTREAM_HTTP_HOST", "127.0.0.1");
-        env.put("LEARNSTREAM_HTTP_PORT", Integer.toString(port));
-        env.put("LEARNSTREAM_ADVERTISED_HOST", "127.0.0.1");
-        env.put("LEARNSTREAM_STATE_DIR", work.resolve("state-first").toString());
-        env.put("KAFKA_COMMIT_INTERVAL_MS", "200");
-        // The survivor's rebalance waits for the killed member's session to expire.
-        env.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
-        env.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        return ChildJvm.start("crashing service", System.getProperty("java.class.path"), List.of("-Xmx384m"),
-                ServiceMain.class.getName(), List.of(), Path.of("").toAbsolutePath(), work.resolve("first.log"), env)
-                .process();
     }
 }
