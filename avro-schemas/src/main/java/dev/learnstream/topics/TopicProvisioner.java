@@ -2,6 +2,7 @@ package dev.learnstream.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -16,11 +17,21 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * Creates the event topics and their dead-letter topics when missing. Existing topics are left
  * as they are (their partitions and configs are the operator's).
+ *
+ * <p>Every topic created here accepts any record timestamp ({@link #ANY_TIMESTAMP}). Producers
+ * stamp events with their {@code occurredAt}; the topology's rules judge it (a day ahead at most
+ * by default) and dead-letter what breaks them. The broker's own default refuses records more
+ * than an hour ahead, which would turn a valid event into a produce error at the learner's
+ * service, and a dead letter or result that inherits such a timestamp into a fatal send error.
  */
 public final class TopicProvisioner {
 
     /** Retention of the seeds (7 days); dev mode keeps everything so history can be replayed. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    /** The topic config that lets a topic take records stamped any time ahead of the broker's clock. */
+    public static final Map<String, String> ANY_TIMESTAMP =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
 
     private TopicProvisioner() {
     }
@@ -35,14 +46,21 @@ public final class TopicProvisioner {
         final List<NewTopic> wanted = new ArrayList<>();
         for (final EventTopic topic : EventTopic.values()) {
             wanted.add(new NewTopic(names.name(topic), partitions, replication)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, retentionMs)));
+                    .configs(withAnyTimestamp(Map.of(TopicConfig.RETENTION_MS_CONFIG, retentionMs))));
             if (topic.direction() == EventTopic.Direction.INPUT) {
                 // Dead letters are kept until someone has looked at them.
                 wanted.add(new NewTopic(names.dlq(topic), partitions, replication)
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+                        .configs(withAnyTimestamp(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
             }
         }
         return create(admin, wanted);
+    }
+
+    /** {@code configs} plus {@link #ANY_TIMESTAMP}. */
+    public static Map<String, String> withAnyTimestamp(Map<String, String> configs) {
+        final Map<String, String> all = new HashMap<>(configs);
+        all.putAll(ANY_TIMESTAMP);
+        return all;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.learnstream.sink;
 
 import dev.learnstream.avro.AvroDeserializer;
 import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.TopicProvisioner;
 import dev.learnstream.topology.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -180,7 +181,9 @@ public final class JdbcSink implements AutoCloseable {
             final List<NewTopic> missing = new ArrayList<>();
             for (final String topic : config.topics()) {
                 if (!existing.contains(topic + DLQ_SUFFIX)) {
-                    missing.add(new NewTopic(topic + DLQ_SUFFIX, java.util.Optional.empty(), java.util.Optional.empty()));
+                    // A dead letter keeps its result's timestamp, which may lie ahead of the broker's clock.
+                    missing.add(new NewTopic(topic + DLQ_SUFFIX, java.util.Optional.empty(), java.util.Optional.empty())
+                            .configs(TopicProvisioner.ANY_TIMESTAMP));
                 }
             }
             if (!missing.isEmpty()) {

@@ -4,7 +4,9 @@ package dev.learnstream.topology;
  * "Now" for a task's wall-clock punctuators: the latest event time seen plus the wall-clock time
  * since it was seen. It follows event time during a replay (no mass expiry of old data) and keeps
  * moving when the partition goes quiet (windows close and drop-outs are found without new events).
- * Unknown until the task has seen an event since it started.
+ * Unknown until the task has seen an event since it started. An event stamped ahead of the wall
+ * clock (the rules accept up to a day ahead) moves it only as far as the wall clock: one
+ * skewed producer must not close every window and expire every memory of its partition early.
  */
 final class EffectiveClock {
 
@@ -14,8 +16,9 @@ final class EffectiveClock {
     private long wallAtLatest;
 
     void observe(long eventTime, long wallNow) {
-        if (eventTime > latestEventTime) {
-            latestEventTime = eventTime;
+        final long bounded = Math.min(eventTime, wallNow);
+        if (bounded > latestEventTime) {
+            latestEventTime = bounded;
             wallAtLatest = wallNow;
         }
     }

@@ -1,6 +1,7 @@
 package dev.learnstream.topology;
 
 import dev.learnstream.topics.EventTopic;
+import dev.learnstream.topics.TopicProvisioner;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -27,6 +28,9 @@ public final class StreamsSettings {
                 .map(settings.topics()::name).collect(Collectors.joining(",")));
         // A renamed store or internal topic silently loses state: refuse generated names.
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Changelogs and repartitions inherit the event's timestamp, which the rules allow ahead of
+        // the broker's clock: a broker refusing it would stop the application (see TopicProvisioner).
+        TopicProvisioner.ANY_TIMESTAMP.forEach((name, value) -> props.put(StreamsConfig.topicPrefix(name), value));
         props.putAll(overrides);
         return props;
     }

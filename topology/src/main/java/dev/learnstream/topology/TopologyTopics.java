@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * Creates what the topology reads and writes when missing: the event topics and their DLQs, the
  * result changelogs (compacted: the latest value per key is the table the sink upserts), and the
- * processing DLQ.
+ * processing DLQ. Like the event topics, they take any record timestamp (see {@link TopicProvisioner}).
  */
 public final class TopologyTopics {
 
@@ -26,12 +26,13 @@ public final class TopologyTopics {
         final List<NewTopic> topics = new ArrayList<>();
         for (final String changelog : ResultTopics.changelogs()) {
             topics.add(new NewTopic(changelog, partitions, replication)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                    .configs(TopicProvisioner.withAnyTimestamp(
+                            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
         }
         topics.add(new NewTopic(ResultTopics.PROCESSING_DLQ, partitions, replication)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+                .configs(TopicProvisioner.withAnyTimestamp(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
         topics.add(new NewTopic(ResultTopics.LATE_EVENTS, partitions, replication)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+                .configs(TopicProvisioner.withAnyTimestamp(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
         TopicProvisioner.create(admin, topics);
     }
 }

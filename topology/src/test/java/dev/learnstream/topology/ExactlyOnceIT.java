@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnstream.avro.AvroDeserializer;
 import dev.learnstream.avro.AvroSerdeConfig;
+import dev.learnstream.events.ModuleQuizCompleted;
 import dev.learnstream.results.DlqCount;
 import dev.learnstream.results.QuizAnalytics;
 import dev.learnstream.simulator.KafkaOutput;
@@ -14,20 +15,30 @@ import dev.learnstream.stack.Dirs;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
+import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -35,10 +46,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole topology on a real KRaft broker with exactly_once_v2 and a real registry: simulated
- * learners with 20 % bad events in, then (read_committed) the DLQ counts equal the bad events and
- * the quiz analytics count every good quiz exactly once.
+ * learners with 20 % bad events in, and two quizzes stamped ahead of the broker's clock, then
+ * (read_committed) the DLQ counts equal the bad events and the quiz analytics count every good
+ * quiz exactly once.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ExactlyOnceIT {
 
     @Test
@@ -55,9 +67,14 @@ class ExactlyOnceIT {
                 stats = new Simulator(new SimulatorConfig(200, 5, 0, null, 8_000, 0.2, Duration.ofDays(5), true), names,
                         EventSerdes.values(serdes).serializer()::serialize, Clock.systemUTC()).run(output, () -> false);
             }
+            // Two quizzes stamped ahead of the broker's clock, as a producer setting the record timestamp
+            // from occurredAt would: 12 h ahead is valid and counted, 3 days ahead breaks the rule and is
+            // dead-lettered. The broker's default allowance (an hour) would refuse both.
+            sendAhead(stack, names, serdes, Duration.ofHours(12), Duration.ofDays(3));
             final long goodQuizzes = stats.goodByTopic().getOrDefault("module_quiz_events", 0L)
-                    + stats.goodByTopic().getOrDefault("diagnostic_quiz_events", 0L);
-            assertThat(goodQuizzes).isPositive();
+                    + stats.goodByTopic().getOrDefault("diagnostic_quiz_events", 0L) + 1;
+            final long bad = stats.bad() + 1;
+            assertThat(goodQuizzes).isGreaterThan(1);
 
             final Path stateDir = Files.createTempDirectory("learnstream-eos-it");
             final Properties props = StreamsSettings.properties("learnstream-eos-it", stack.kafkaBootstrap(), settings,
@@ -73,7 +90,7 @@ class ExactlyOnceIT {
                 final Map<String, QuizAnalytics> quizzes = new HashMap<>();
                 try (KafkaConsumer<String, Object> consumer = committedReader(stack, serdes)) {
                     consumer.subscribe(List.of(ResultTopics.DLQ_COUNTS, ResultTopics.QUIZ_ANALYTICS));
-                    Waits.until("DLQ counts = " + stats.bad() + " and quiz attempts = " + goodQuizzes,
+                    Waits.until("DLQ counts = " + bad + " and quiz attempts = " + goodQuizzes,
                             Duration.ofSeconds(180), Duration.ZERO, () -> {
                                 for (final ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
                                     if (record.value() instanceof DlqCount count) {
@@ -82,7 +99,7 @@ class ExactlyOnceIT {
                                         quizzes.put(record.key(), (QuizAnalytics) record.value());
                                     }
                                 }
-                                return dlqCounts.values().stream().mapToLong(DlqCount::getCount).sum() == stats.bad()
+                                return dlqCounts.values().stream().mapToLong(DlqCount::getCount).sum() == bad
                                         && quizzes.values().stream().mapToLong(QuizAnalytics::getAttemptCount).sum()
                                         == goodQuizzes;
                             });
@@ -95,6 +112,24 @@ class ExactlyOnceIT {
                     assertThat(quizzes.values().stream().mapToLong(QuizAnalytics::getAttemptCount).sum()).isEqualTo(goodQuizzes);
                 }
                 streams.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** One module quiz per offset, each stamped (occurredAt and record timestamp) that far ahead of now. */
+    private static void sendAhead(LocalStack stack, TopicNames names, Map<String, Object> serdes, Duration... aheads)
+            throws Exception {
+        final Serializer<SpecificRecord> values = EventSerdes.values(serdes).serializer();
+        final String topic = names.name(EventTopic.MODULE_QUIZ);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (final Duration ahead : aheads) {
+                final ModuleQuizCompleted quiz = TestEvents.aQuiz().setUserId("ahead-learner")
+                        .setOccurredAt(Instant.now().plus(ahead)).build();
+                // get(): a refused timestamp fails the test here, with the broker's error.
+                producer.send(new ProducerRecord<>(topic, null, quiz.getOccurredAt().toEpochMilli(), quiz.getUserId(),
+                        values.serialize(topic, quiz))).get(30, TimeUnit.SECONDS);
             }
         }
     }

@@ -103,4 +103,29 @@ class WindowedMetricsTest {
         assertThat(minute.getEvents()).isEqualTo(1);
         assertThat(minute.getLateEvents()).isEqualTo(1);
     }
+
+    @Test
+    void anEventStampedAheadOfTheWallClockDoesNotCloseTheOpenMinutesEarly() {
+        final Instant lastMinute = TopologyFixture.WALL_START.minusSeconds(60);
+        fixture.send(aQuiz().setUserId("u1").setOccurredAt(lastMinute.plusSeconds(40)).build());
+        // Valid (the rules allow a day ahead), counted in its own future minute; but "now" for the
+        // partition stays the wall clock, so the minute before it is still open for u2.
+        fixture.send(aQuiz().setUserId("u-ahead").setOccurredAt(TopologyFixture.WALL_START.plus(Duration.ofHours(12))).build());
+        fixture.send(aQuiz().setUserId("u2").setOccurredAt(lastMinute.plusSeconds(50)).build());
+
+        assertThat(fixture.rawOutput(ResultTopics.LATE_EVENTS).readKeyValuesToList()).as("nothing is late").isEmpty();
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(1));
+        final List<KeyValue<String, WindowedMetric>> out = fixture.<WindowedMetric>output(ResultTopics.WINDOWED_METRICS)
+                .readKeyValuesToList();
+        final String minuteAll = key(WindowSizes.ONE_MINUTE, "all", "", lastMinute);
+        assertThat(out).extracting(kv -> kv.key).contains(minuteAll)
+                .doesNotContain(key(WindowSizes.ONE_MINUTE, "all", "", TopologyFixture.WALL_START.plus(Duration.ofHours(12))));
+        final WindowedMetric closed = out.stream().filter(kv -> kv.key.equals(minuteAll)).findFirst().orElseThrow().value;
+        assertThat(closed.getEvents()).isEqualTo(2);
+        assertThat(closed.getLateEvents()).isZero();
+        final WindowPartial ahead = fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS)
+                .get(key(WindowSizes.ONE_MINUTE, "all", "", TopologyFixture.WALL_START.plus(Duration.ofHours(12))));
+        assertThat(ahead.getEvents()).isEqualTo(1);
+        assertThat(ahead.getClosed()).isFalse();
+    }
 }
