@@ -5,12 +5,40 @@ import dev.learnstream.topics.TopicProvisioner;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams configuration LearnStream runs with; callers' settings win. */
 public final class StreamsSettings {
 
+    /** What Kafka Streams gives its producers under exactly-once unless told otherwise. */
+    private static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+
     private StreamsSettings() {
+    }
+
+    /**
+     * Under exactly-once a commit ends a transaction, and a transaction open longer than the
+     * producer's {@code transaction.timeout.ms} (10 s by default) is aborted by the broker: a
+     * commit interval near 10 s or above (e.g. for a replay, where a longer interval lets the
+     * record cache merge more writes) would fail transactions. Unless set explicitly, the timeout
+     * grows to the commit interval plus 30 s once the interval passes half the default.
+     */
+    private static void longerTransactionsForLongerCommits(Properties props) {
+        final String timeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
+        if (props.containsKey(timeout) || props.containsKey(StreamsConfig.producerPrefix(timeout))) {
+            return;
+        }
+        final Object commit = props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        final long commitMs;
+        try {
+            commitMs = commit == null ? 0 : Long.parseLong(commit.toString().trim());
+        } catch (NumberFormatException e) {
+            return; // StreamsConfig names the bad setting when the application is built.
+        }
+        if (2 * commitMs > DEFAULT_TRANSACTION_TIMEOUT_MS) {
+            props.put(StreamsConfig.producerPrefix(timeout), (int) Math.min(Integer.MAX_VALUE, commitMs + 30_000));
+        }
     }
 
     public static Properties properties(String applicationId, String bootstrapServers, TopologySettings settings,
@@ -32,6 +60,7 @@ public final class StreamsSettings {
         // the broker's clock: a broker refusing it would stop the application (see TopicProvisioner).
         TopicProvisioner.ANY_TIMESTAMP.forEach((name, value) -> props.put(StreamsConfig.topicPrefix(name), value));
         props.putAll(overrides);
+        longerTransactionsForLongerCommits(props);
         return props;
     }
 }

@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -26,6 +30,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * which merge across partitions and window sizes. An event whose minute has already closed on this
  * task's clock is forwarded as it is (for the late-events topic) and as a one-event partial
  * marked late.
+ *
+ * <p>After its partials, every commit forwards this task's <em>watermark</em> (its clock), which
+ * the repartition sends to every roll-up partition ({@link #TO_ALL_PARTITIONS}). A roll-up task
+ * closes a minute only once every learner partition's watermark has passed it: in a replay the
+ * learner partitions run through event time at their own pace, and a roll-up that followed the
+ * fastest one would close minutes before the others had sent their share of them.
  */
 final class WindowPartialsProcessor implements ProcessorSupplier<String, SpecificRecord, String, SpecificRecord> {
 
@@ -33,6 +43,24 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
     static final String DOMAIN = "domain";
     static final String MODULE = "module";
     private static final WindowSizes MINUTE = WindowSizes.ONE_MINUTE;
+
+    /** The dimension of a watermark record; its value is the learner partition's task. */
+    static final String WATERMARK = "~watermark";
+
+    /** Partials by their key's hash, as any record; watermarks to every partition. */
+    static final StreamPartitioner<String, WindowPartial> TO_ALL_PARTITIONS = (topic, key, value, partitions) ->
+            isWatermark(value)
+                    ? Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()))
+                    : Optional.empty();
+
+    /** A watermark: learner partition {@code task} has seen (or waited) up to {@code time}. */
+    static WindowPartial watermark(String task, long time) {
+        return empty(time, new String[] {WATERMARK, task});
+    }
+
+    static boolean isWatermark(WindowPartial partial) {
+        return WATERMARK.equals(partial.getDimension());
+    }
 
     static String partialKey(long minuteStart, String dimension, String value) {
         return Keys.of(Keys.time(minuteStart), dimension, value);
@@ -80,12 +108,14 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             private CourseCatalogTopology.Lookup catalog;
             private final EffectiveClock clock = new EffectiveClock();
             private final Map<String, Open> open = new HashMap<>();
+            private long watermarkSent = Long.MIN_VALUE;
 
             @Override
             public void init(ProcessorContext<String, SpecificRecord> context) {
                 this.context = context;
                 // A revived task processes its uncommitted input again: what was buffered is dropped.
                 open.clear();
+                watermarkSent = Long.MIN_VALUE;
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
                 CommitBuffer.onCommit(context.getStateStore(StoreNames.WINDOW_PARTIALS), context, this::forwardOpen);
             }
@@ -118,18 +148,27 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
             }
 
-            /** At commit: every partial since the last one leaves, stamped with this task's clock. */
+            /**
+             * At commit: every partial since the last one leaves, stamped with this task's clock,
+             * then the watermark that says so.
+             */
             private void forwardOpen() {
-                if (open.isEmpty()) {
-                    return;
-                }
                 final long now = clock.now(context.currentSystemTimeMs());
+                if (now == EffectiveClock.UNKNOWN) {
+                    return; // No event yet: nothing buffered, nothing to vouch for.
+                }
+                if (open.isEmpty() && now <= watermarkSent) {
+                    return; // Nothing new to say (a commit can come without news, e.g. after a punctuation).
+                }
                 for (final Open minute : open.values()) {
                     final WindowPartial partial = minute.sealed();
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             now));
                 }
                 open.clear();
+                final String task = context.taskId().toString();
+                context.forward(new Record<>(Keys.of(WATERMARK, task), watermark(task, now), now));
+                watermarkSent = now;
             }
         };
     }

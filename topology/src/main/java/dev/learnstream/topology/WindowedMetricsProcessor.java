@@ -36,11 +36,20 @@ import org.apache.kafka.streams.state.Stores;
  * {@value StoreNames#WINDOWED_METRICS}: {@code init} rebuilds it from the store, which Kafka Streams
  * has restored by then, and runs again whenever the task is revived after a failure. A logged index
  * would write two more changelog records per window and per expiry for nothing.
+ *
+ * <p>"Now" is the slowest learner partition's watermark (see {@link WindowPartialsProcessor}),
+ * each moved on by the wall-clock time since it arrived, so a quiet partition does not hold the
+ * windows open. The watermarks are kept in the store too ({@code ~watermark␟task}), so a
+ * restarted task knows at once which partitions it waits for. Partitions it has not heard from
+ * yet cannot be waited for: after {@code init} nothing closes for {@link #SETTLE} of wall-clock
+ * time, long enough for every busy learner partition to commit once.
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
     private static final String CLOSE = "close";
     private static final String EXPIRE = "expire";
+    /** Wall-clock time after {@code init} before anything closes (see the class comment). */
+    static final Duration SETTLE = Duration.ofSeconds(30);
 
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
@@ -68,17 +77,45 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private KeyValueStore<String, WindowPartial> windows;
             /** time␟window key → CLOSE or EXPIRE; derived from the store (see the class comment). */
             private final NavigableMap<String, String> due = new TreeMap<>();
-            private final EffectiveClock clock = new EffectiveClock();
+            /** Learner partition task → its watermark, moved on by the wall clock since it came. */
+            private final Map<String, EffectiveClock> upstream = new HashMap<>();
+            private long settledAt;
 
             @Override
             public void init(ProcessorContext<String, WindowedMetric> context) {
                 this.context = context;
                 this.windows = context.getStateStore(StoreNames.WINDOWED_METRICS);
                 due.clear();
+                upstream.clear();
+                final long wall = context.currentSystemTimeMs();
+                settledAt = wall + SETTLE.toMillis();
                 try (KeyValueIterator<String, WindowPartial> all = windows.all()) {
-                    all.forEachRemaining(entry -> schedule(entry.key, entry.value));
+                    all.forEachRemaining(entry -> {
+                        if (WindowPartialsProcessor.isWatermark(entry.value)) {
+                            watermark(entry.value, wall);
+                        } else {
+                            schedule(entry.key, entry.value);
+                        }
+                    });
                 }
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
+            }
+
+            private void watermark(WindowPartial mark, long wall) {
+                upstream.computeIfAbsent(mark.getDimensionValue(), task -> new EffectiveClock())
+                        .observe(mark.getWindowStart().toEpochMilli(), wall);
+            }
+
+            /** The slowest learner partition's time, or unknown while settling or before any is known. */
+            private long now(long wall) {
+                if (wall < settledAt || upstream.isEmpty()) {
+                    return EffectiveClock.UNKNOWN;
+                }
+                long slowest = Long.MAX_VALUE;
+                for (final EffectiveClock partition : upstream.values()) {
+                    slowest = Math.min(slowest, partition.now(wall));
+                }
+                return slowest;
             }
 
             /** Indexes a window at its close time while open, at its expiry once closed. */
@@ -95,10 +132,13 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             @Override
             public void process(Record<String, WindowPartial> record) {
                 final WindowPartial partial = record.value();
+                if (WindowPartialsProcessor.isWatermark(partial)) {
+                    watermark(partial, context.currentSystemTimeMs());
+                    windows.put(record.key(), partial);
+                    return;
+                }
                 final long minute = partial.getWindowStart().toEpochMilli();
                 final boolean lateMinute = partial.getLateEvents() > 0;
-                // Stage 1 stamps a partial with its task's clock (a late one with its event's time).
-                clock.observe(record.timestamp(), context.currentSystemTimeMs());
                 final String minuteKey = key(WindowSizes.ONE_MINUTE, partial.getDimension(), partial.getDimensionValue(),
                         minute);
                 final WindowPartial open = windows.get(minuteKey);
@@ -123,8 +163,13 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             }
 
             private boolean pastClose(WindowSizes size, long start) {
-                final long now = clock.now(context.currentSystemTimeMs());
+                final long now = now(context.currentSystemTimeMs());
                 return now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now;
+            }
+
+            private boolean pastExpiry(WindowSizes size, long start) {
+                final long now = now(context.currentSystemTimeMs());
+                return now != EffectiveClock.UNKNOWN && size.closesAt(start) + size.retentionMs <= now;
             }
 
             /**
@@ -138,8 +183,10 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     windows.put(key, window);
                     return;
                 }
-                if (window == null && lateMinute && pastClose(size, start)) {
-                    return; // Closed and already expired from the store: nothing left to count it in.
+                if (window == null && (lateMinute ? pastClose(size, start) : pastExpiry(size, start))) {
+                    // Closed and already expired from the store: nothing left to count it in, and a
+                    // window made anew would be emitted again over its final value.
+                    return;
                 }
                 final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
                         : fresh(size, start, partial, lateMinute);
@@ -150,7 +197,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             }
 
             private void close(long wallNow) {
-                final long now = clock.now(wallNow);
+                final long now = now(wallNow);
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }

@@ -20,9 +20,12 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * on each learner partition between two commits ({@code window-partials}); stage 2 rolls them up
  * after a repartition by dimension ({@code window-partials-by-dimension}), at every commit of
  * stage 1; in-progress windows are readable from its store and
- * each window is emitted once, final, on close. Windows close on a wall-clock punctuator driven
- * by an {@link EffectiveClock}, so they close even when traffic is sparse; events later than a
- * minute's grace go to {@value ResultTopics#LATE_EVENTS} and are counted in the windows they missed.
+ * each window is emitted once, final, on close. Windows close on a wall-clock punctuator once the
+ * watermarks of all learner partitions have passed them (each an {@link EffectiveClock}: event
+ * time, moving on with the wall clock when a partition is quiet), so they close even when traffic
+ * is sparse, and in a replay not before the slowest partition has sent its share; events later
+ * than a minute's grace go to {@value ResultTopics#LATE_EVENTS} and are counted in the windows
+ * they missed.
  *
  * <p>Topics written: {@value ResultTopics#WINDOWED_METRICS}, {@value ResultTopics#LATE_EVENTS}.
  */
@@ -47,7 +50,8 @@ public final class WindowedMetricsTopology {
         stage1.get("windows-partials")
                 .mapValues(value -> (WindowPartial) value, Named.as("as-window-partial"))
                 .repartition(Repartitioned.with(Serdes.String(), AvroSerdes.avro(serdes, WindowPartial.class))
-                        .withName("window-partials-by-dimension"))
+                        .withName("window-partials-by-dimension")
+                        .withStreamPartitioner(WindowPartialsProcessor.TO_ALL_PARTITIONS))
                 .process(new WindowedMetricsProcessor(serdes, CLOSE_SCAN), Named.as("windowed-metrics"))
                 .to(ResultTopics.WINDOWED_METRICS, Produced.with(Serdes.String(), AvroSerdes.avro(serdes, WindowedMetric.class))
                         .withName("write-windowed-metrics"));

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The roll-up keeps what is due when (open windows by close time, closed ones by expiry) in memory
  * only, rebuilt by {@code init} from its store. These tests run the processor the way Kafka
  * Streams does around a restart or a revived task: a new {@code init} over a store that already
- * holds windows, restored from the changelog.
+ * holds windows, restored from the changelog. The roll-up's clock is its learner partitions'
+ * watermarks, so these tests send them as stage 1 does, after the partials of a commit.
  */
 class WindowedMetricsRestartTest {
 
@@ -44,23 +45,39 @@ class WindowedMetricsRestartTest {
         MockSchemaRegistry.drop(SCOPE);
     }
 
-    /** A fresh processor and context over the same store: a new process after the store's restore. */
+    /**
+     * A fresh processor and context over the same store: a new process after the store's restore,
+     * started {@link WindowedMetricsProcessor#SETTLE} (and a second) before {@code wallMs}, so it
+     * may close windows at {@code wallMs}.
+     */
     private void start(long wallMs) {
         context = new MockProcessorContext<>();
         if (!store.isOpen()) {
             store.init(context.getStateStoreContext(), store);
         }
         context.addStateStore(store);
-        context.setCurrentSystemTimeMs(wallMs);
+        context.setCurrentSystemTimeMs(wallMs - WindowedMetricsProcessor.SETTLE.toMillis() - 1_000);
         processor = supplier.get();
         processor.init(context);
+        context.setCurrentSystemTimeMs(wallMs);
+    }
+
+    /** Learner partition {@code task}'s watermark at {@code time}, as stage 1 sends it after its partials. */
+    private void watermark(String task, Instant time) {
+        processor.process(new Record<>(Keys.of(WindowPartialsProcessor.WATERMARK, task),
+                WindowPartialsProcessor.watermark(task, time.toEpochMilli()), time.toEpochMilli()));
     }
 
     /**
-     * A minute from stage 1 with one quiz of {@code score} by {@code user}, stamped as stage 1
-     * stamps it: with its task's clock, here two minutes on, past the minute's close.
+     * A minute from stage 1 with one quiz of {@code score} by {@code user}, then the watermark of
+     * its learner partition, as stage 1 sends them at a commit: two minutes on, past the minute's close.
      */
     private void minute(Instant start, String user, double score) {
+        partial(start, user, score);
+        watermark("0_0", start.plus(Duration.ofMinutes(2)));
+    }
+
+    private void partial(Instant start, String user, double score) {
         final WindowPartial partial = WindowPartialsProcessor.empty(start.toEpochMilli(), new String[] {"all", ""});
         partial.setEvents(1L);
         partial.setQuizAttempts(1L);
@@ -93,7 +110,7 @@ class WindowedMetricsRestartTest {
                 .containsExactly("1m@" + MINUTE);
 
         start(wall + 60_000);
-        assertThat(punctuate()).as("nothing is due before the clock is known again").isEmpty();
+        assertThat(punctuate()).as("nothing more is due at the restart").isEmpty();
         final Instant later = MINUTE.plus(Duration.ofMinutes(10));
         minute(later, "u2", 60);
         final List<WindowedMetric> out = punctuate();
@@ -124,5 +141,45 @@ class WindowedMetricsRestartTest {
         assertThat(store.get(key(WindowSizes.FIVE_MINUTES, MINUTE))).as("five minutes are kept three days")
                 .isNotNull();
         assertThat(store.get(key(WindowSizes.ONE_HOUR, MINUTE)).getClosed()).isTrue();
+    }
+
+    @Test
+    void aMinuteWaitsForTheSlowestLearnerPartition() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        watermark("0_1", MINUTE.minusSeconds(30));
+        // A replay: partition 0 is a day ahead of partition 1 in event time.
+        partial(MINUTE, "u1", 80);
+        watermark("0_0", MINUTE.plus(Duration.ofDays(1)));
+        assertThat(punctuate()).as("partition 1 has not passed the minute yet").isEmpty();
+
+        partial(MINUTE, "u2", 60);
+        watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+                .containsExactly("1m@" + MINUTE);
+        assertThat(out.get(0).getEvents()).as("both partitions' share").isEqualTo(2);
+        assertThat(out.get(0).getLateEvents()).isZero();
+        assertThat(out.get(0).getActiveLearners()).isEqualTo(2.0);
+    }
+
+    @Test
+    void aPartialForAWindowAlreadyExpiredIsNotEmittedAgainOverItsFinalValue() {
+        // A replay of history: the wall clock is days past the events.
+        final long wall = MINUTE.plus(Duration.ofDays(3)).toEpochMilli();
+        start(wall);
+        minute(MINUTE, "u1", 80);
+        assertThat(punctuate()).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+                .containsExactly("1m@" + MINUTE);
+        watermark("0_0", MINUTE.plus(Duration.ofDays(2)));
+        punctuate();
+        assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE))).as("expired").isNull();
+
+        // A partition that was never heard from sends its share of that minute two days late.
+        partial(MINUTE, "u2", 60);
+        watermark("0_1", MINUTE.plus(Duration.ofDays(2)));
+        assertThat(punctuate()).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+                .doesNotContain("1m@" + MINUTE);
+        assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE))).isNull();
     }
 }
