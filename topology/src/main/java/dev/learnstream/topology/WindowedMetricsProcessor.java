@@ -38,8 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  * would write two more changelog records per window and per expiry for nothing.
  *
  * <p>"Now" is the slowest learner partition's watermark (see {@link WindowPartialsProcessor}),
- * each moved on by the wall-clock time since it arrived, so a quiet partition does not hold the
- * windows open. The watermarks are kept in the store too ({@code ~watermark␟task}), so a
+ * each moved on by the wall-clock time since it arrived once it is {@link #QUIET_AFTER} old, so a
+ * quiet partition does not hold the windows open. The watermarks are kept in the store too ({@code ~watermark␟task}), so a
  * restarted task knows at once which partitions it waits for. Partitions it has not heard from
  * yet cannot be waited for: after {@code init} nothing closes for {@link #SETTLE} of wall-clock
  * time, long enough for every busy learner partition to commit once.
@@ -50,6 +50,13 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     private static final String EXPIRE = "expire";
     /** Wall-clock time after {@code init} before anything closes (see the class comment). */
     static final Duration SETTLE = Duration.ofSeconds(30);
+    /**
+     * A learner partition's watermark moves on with the wall clock only once it has been silent
+     * this long. A busy partition holds minutes it has counted since its last watermark until its
+     * next commit; moving its watermark on at once would close those minutes before they arrive.
+     * Commit intervals up to this long (a minute's grace) are safe.
+     */
+    static final Duration QUIET_AFTER = Duration.ofMillis(WindowSizes.ONE_MINUTE.graceMs);
 
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
@@ -113,7 +120,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 long slowest = Long.MAX_VALUE;
                 for (final EffectiveClock partition : upstream.values()) {
-                    slowest = Math.min(slowest, partition.now(wall));
+                    slowest = Math.min(slowest, partition.now(wall - QUIET_AFTER.toMillis()));
                 }
                 return slowest;
             }

@@ -182,4 +182,23 @@ class WindowedMetricsRestartTest {
                 .doesNotContain("1m@" + MINUTE);
         assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE))).isNull();
     }
+
+    @Test
+    void aBusyPartitionsWatermarkWaitsForItsNextCommitButAQuietOnesMovesOnWithTheWallClock() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        partial(MINUTE, "u1", 80);
+        // Just before the minute closes (end plus 30 s grace): the partition may hold more of it.
+        watermark("0_0", MINUTE.plusSeconds(85));
+        context.setCurrentSystemTimeMs(wall + 20_000);
+        assertThat(punctuate()).as("20 s after its watermark the partition still counts as busy").isEmpty();
+
+        partial(MINUTE, "u2", 60); // its next commit
+        watermark("0_0", MINUTE.plusSeconds(86));
+        context.setCurrentSystemTimeMs(wall + 20_000 + WindowedMetricsProcessor.QUIET_AFTER.toMillis() + 5_000);
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).as("quiet since: its clock moves on with the wall clock").extracting(m -> m.getWindowSize()
+                + "@" + m.getWindowStart()).containsExactly("1m@" + MINUTE);
+        assertThat(out.get(0).getEvents()).isEqualTo(2);
+    }
 }
