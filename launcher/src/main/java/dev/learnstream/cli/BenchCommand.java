@@ -8,6 +8,7 @@ import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
 import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
@@ -25,9 +26,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -90,6 +95,7 @@ final class BenchCommand {
                     loaded.total(), StreamsSettings.properties("bench-topology", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString())));
             printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
+            printEmissions(out, stack, ResultTopics.WINDOWED_METRICS);
             out.printf(Locale.ROOT, "pass-through: %.0f events/s%ntopology:     %.0f events/s%n", passThrough, topology);
             out.printf(Locale.ROOT, "ratio=%.3f%n", topology / passThrough);
             return 0;
@@ -100,6 +106,9 @@ final class BenchCommand {
             throw new IllegalStateException("Creating the bench topic failed: " + e.getCause(), e);
         }
     }
+
+    /** How long the windowed metrics must stay still to count as done (two roll-up scans). */
+    private static final Duration QUIET = Duration.ofSeconds(12);
 
     private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
         final Map<String, Object> copy = new HashMap<>(base);
@@ -125,7 +134,16 @@ final class BenchCommand {
             streams.start();
             Waits.until(name + " to commit all " + total + " input events", Duration.ofMinutes(30),
                     Duration.ofMillis(250), () -> caughtUp(admin, group, ends));
-            final double seconds = (System.nanoTime() - begin) / 1e9;
+            // Then everything the input sent on through repartition topics (course and assessment
+            // analytics, the windowed metrics' roll-up) must be processed too: the topology is done
+            // with the input only when its last sub-topology is.
+            final Map<TopicPartition, Long> onward = endOffsets(admin, repartitionTopics(admin, group));
+            Waits.until(name + " to process what the input sent through its repartition topics", Duration.ofMinutes(30),
+                    Duration.ofMillis(250), () -> caughtUp(admin, group, onward));
+            // And the windows the input closed must be out: the roll-up closes them on its own
+            // schedule, in bursts, once every learner partition's watermark has passed them.
+            final long done = settled(admin, ResultTopics.WINDOWED_METRICS, System.nanoTime());
+            final double seconds = (done - begin) / 1e9;
             out.printf(Locale.ROOT, "%s: %d events in %.1f s%n", name, total, seconds);
             streams.close(Duration.ofSeconds(60));
             return total / seconds;
@@ -158,6 +176,35 @@ final class BenchCommand {
                 (double) total / events);
     }
 
+    /**
+     * Committed records of a result topic against its distinct keys: for the windowed metrics,
+     * each window is emitted once, final, so the two must be equal. (The counts above are offsets:
+     * they include transaction markers and any aborted writes.)
+     */
+    private static void printEmissions(PrintStream out, LocalStack stack, String topic) {
+        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            final Set<String> keys = new HashSet<>();
+            long records = 0;
+            final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (final var record : consumer.poll(Duration.ofMillis(500))) {
+                    records++;
+                    keys.add(record.key());
+                }
+            }
+            out.printf(Locale.ROOT, "  %s: %,d committed records, %,d distinct keys%n", topic, records, keys.size());
+        }
+    }
+
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) {
         try {
             final Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -170,6 +217,43 @@ final class BenchCommand {
             return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Cannot read end offsets: " + e, e);
+        }
+    }
+
+    /**
+     * When {@code topic} last grew, once it has not grown for {@link #QUIET} (at most 10 minutes
+     * of waiting): the time its last output was written. Its later growth, if any, is windows closing
+     * at the pace of the wall clock, not work the input caused.
+     */
+    private static long settled(Admin admin, String topic, long since) {
+        long size = -1;
+        long grewAt = since;
+        final long deadline = since + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() - grewAt < QUIET.toNanos() && System.nanoTime() < deadline) {
+            final long now = System.nanoTime();
+            final long current = endOffsets(admin, List.of(topic)).values().stream().mapToLong(Long::longValue).sum();
+            if (current != size) {
+                if (size >= 0) {
+                    grewAt = now;
+                }
+                size = current;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + topic, e);
+            }
+        }
+        return grewAt;
+    }
+
+    private static List<String> repartitionTopics(Admin admin, String group) {
+        try {
+            return admin.listTopics().names().get().stream()
+                    .filter(topic -> topic.startsWith(group + "-") && topic.endsWith("-repartition")).toList();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot list topics: " + e, e);
         }
     }
 
