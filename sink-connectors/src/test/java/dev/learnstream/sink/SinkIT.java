@@ -137,6 +137,10 @@ class SinkIT {
             final long bad = simulated.bad();
             Waits.until("the topology has processed every input, dead letters counted", Duration.ofSeconds(120),
                     Duration.ofSeconds(1), () -> inputLag(streams) == 0 && deadLettersCounted() == bad);
+            // A first start closes no window for 30 s (the roll-up waits for every learner partition).
+            Waits.until("the topology has closed windows", Duration.ofSeconds(90), Duration.ofSeconds(1),
+                    () -> !TableContents.fromTopics(stack.kafkaBootstrap(), stack.registryUrl(),
+                            List.of(SinkTables.windowedMetrics())).get("windowed_metrics").isEmpty());
             streams.close(Duration.ofSeconds(30));
         }
     }

@@ -41,14 +41,15 @@ import org.apache.kafka.streams.state.Stores;
  * each moved on by the wall-clock time since it arrived once it is {@link #QUIET_AFTER} old, so a
  * quiet partition does not hold the windows open. The watermarks are kept in the store too ({@code ~watermark␟task}), so a
  * restarted task knows at once which partitions it waits for. Partitions it has not heard from
- * yet cannot be waited for: after {@code init} nothing closes for {@link #SETTLE} of wall-clock
- * time, long enough for every busy learner partition to commit once.
+ * yet cannot be waited for: on a first start (no watermark in the store, as in a replay from
+ * scratch) nothing closes for {@link #SETTLE} of wall-clock time, long enough for every busy
+ * learner partition to commit once.
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
     private static final String CLOSE = "close";
     private static final String EXPIRE = "expire";
-    /** Wall-clock time after {@code init} before anything closes (see the class comment). */
+    /** Wall-clock time after a first {@code init} before anything closes (see the class comment). */
     static final Duration SETTLE = Duration.ofSeconds(30);
     /**
      * A learner partition's watermark moves on with the wall clock only once it has been silent
@@ -95,7 +96,6 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 due.clear();
                 upstream.clear();
                 final long wall = context.currentSystemTimeMs();
-                settledAt = wall + SETTLE.toMillis();
                 try (KeyValueIterator<String, WindowPartial> all = windows.all()) {
                     all.forEachRemaining(entry -> {
                         if (WindowPartialsProcessor.isWatermark(entry.value)) {
@@ -105,6 +105,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                         }
                     });
                 }
+                // A first start knows no learner partition yet: give them time to report.
+                settledAt = upstream.isEmpty() ? wall + SETTLE.toMillis() : Long.MIN_VALUE;
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
             }
 

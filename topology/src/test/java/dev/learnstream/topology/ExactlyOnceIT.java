@@ -2,8 +2,6 @@ package dev.learnstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.learnstream.avro.AvroDeserializer;
-import dev.learnstream.avro.AvroSerdeConfig;
 import dev.learnstream.events.ModuleQuizCompleted;
 import dev.learnstream.results.DlqCount;
 import dev.learnstream.results.QuizAnalytics;
@@ -29,7 +27,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,7 +34,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -88,7 +84,7 @@ class ExactlyOnceIT {
                 streams.start();
                 final Map<String, DlqCount> dlqCounts = new HashMap<>();
                 final Map<String, QuizAnalytics> quizzes = new HashMap<>();
-                try (KafkaConsumer<String, Object> consumer = committedReader(stack, serdes)) {
+                try (KafkaConsumer<String, Object> consumer = CommittedReader.of(stack, serdes, "eos-it-reader")) {
                     consumer.subscribe(List.of(ResultTopics.DLQ_COUNTS, ResultTopics.QUIZ_ANALYTICS));
                     Waits.until("DLQ counts = " + bad + " and quiz attempts = " + goodQuizzes,
                             Duration.ofSeconds(180), Duration.ZERO, () -> {
@@ -134,15 +130,4 @@ class ExactlyOnceIT {
         }
     }
 
-    private static KafkaConsumer<String, Object> committedReader(LocalStack stack, Map<String, Object> serdes) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "eos-it-reader");
-        final AvroDeserializer<Object> values = new AvroDeserializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, serdes.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL),
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
-        return new KafkaConsumer<>(props, new StringDeserializer(), values);
-    }
 }

@@ -2,8 +2,6 @@ package dev.learnstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.learnstream.avro.AvroDeserializer;
-import dev.learnstream.avro.AvroSerdeConfig;
 import dev.learnstream.events.ModuleQuizCompleted;
 import dev.learnstream.results.WindowedMetric;
 import dev.learnstream.stack.Dirs;
@@ -34,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
@@ -72,7 +69,7 @@ class WindowedMetricsReplayIT {
                             StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000));
             try (AutoCloseable deleteState = () -> Dirs.deleteQuietly(stateDir);
                  KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings), props);
-                 KafkaConsumer<String, WindowedMetric> results = committedReader(stack, serdes)) {
+                 KafkaConsumer<String, WindowedMetric> results = CommittedReader.of(stack, serdes, "replay-it-reader")) {
                 streams.start();
                 results.subscribe(List.of(ResultTopics.WINDOWED_METRICS));
                 final Map<String, WindowedMetric> last = new HashMap<>();
@@ -158,17 +155,5 @@ class WindowedMetricsReplayIT {
         return last.values().stream()
                 .filter(metric -> metric.getWindowSize().equals(size) && metric.getDimension().equals("all"))
                 .mapToLong(WindowedMetric::getEvents).sum();
-    }
-
-    private static KafkaConsumer<String, WindowedMetric> committedReader(LocalStack stack, Map<String, Object> serdes) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "replay-it-reader");
-        final AvroDeserializer<WindowedMetric> values = new AvroDeserializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, serdes.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL),
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
-        return new KafkaConsumer<>(props, new StringDeserializer(), values);
     }
 }
