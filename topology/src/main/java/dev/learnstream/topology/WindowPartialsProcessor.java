@@ -2,6 +2,7 @@ package dev.learnstream.topology;
 
 import dev.learnstream.results.WindowPartial;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * task's clock is forwarded as it is (for the late-events topic) and as a one-event partial
  * marked late.
  *
- * <p>After its partials, every commit forwards this task's <em>watermark</em> (its clock), which
+ * <p>After its partials, a commit forwards this task's <em>watermark</em> (its clock), which
  * the repartition sends to every roll-up partition ({@link #TO_ALL_PARTITIONS}). A roll-up task
  * closes a minute only once every learner partition's watermark has passed it: in a replay the
  * learner partitions run through event time at their own pace, and a roll-up that followed the
@@ -46,6 +47,8 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
 
     /** The dimension of a watermark record; its value is the learner partition's task. */
     static final String WATERMARK = "~watermark";
+    /** Wall-clock time between two watermarks of a learner partition, at most one per commit. */
+    static final Duration WATERMARK_EVERY = Duration.ofSeconds(1);
 
     /** Partials by their key's hash, as any record; watermarks to every partition. */
     static final StreamPartitioner<String, WindowPartial> TO_ALL_PARTITIONS = (topic, key, value, partitions) ->
@@ -109,6 +112,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             private final EffectiveClock clock = new EffectiveClock();
             private final Map<String, Open> open = new HashMap<>();
             private long watermarkSent = Long.MIN_VALUE;
+            private long watermarkSentAt = Long.MIN_VALUE / 2;
 
             @Override
             public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -116,6 +120,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 // A revived task processes its uncommitted input again: what was buffered is dropped.
                 open.clear();
                 watermarkSent = Long.MIN_VALUE;
+                watermarkSentAt = Long.MIN_VALUE / 2;
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
                 CommitBuffer.onCommit(context.getStateStore(StoreNames.WINDOW_PARTIALS), context, this::forwardOpen);
             }
@@ -157,18 +162,22 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 if (now == EffectiveClock.UNKNOWN) {
                     return; // No event yet: nothing buffered, nothing to vouch for.
                 }
-                if (open.isEmpty() && now <= watermarkSent) {
-                    return; // Nothing new to say (a commit can come without news, e.g. after a punctuation).
-                }
                 for (final Open minute : open.values()) {
                     final WindowPartial partial = minute.sealed();
                     context.forward(new Record<>(Keys.of(partial.getDimension(), partial.getDimensionValue()), partial,
                             now));
                 }
                 open.clear();
-                final String task = context.taskId().toString();
-                context.forward(new Record<>(Keys.of(WATERMARK, task), watermark(task, now), now));
-                watermarkSent = now;
+                // Every learner partition's watermark goes to every roll-up partition: at most once
+                // per WATERMARK_EVERY, not at every commit (100 ms under exactly-once by default),
+                // and only when it has moved. The roll-up closes windows every few seconds anyway.
+                final long wall = context.currentSystemTimeMs();
+                if (now > watermarkSent && wall - watermarkSentAt >= WATERMARK_EVERY.toMillis()) {
+                    final String task = context.taskId().toString();
+                    context.forward(new Record<>(Keys.of(WATERMARK, task), watermark(task, now), now));
+                    watermarkSent = now;
+                    watermarkSentAt = wall;
+                }
             }
         };
     }

@@ -58,6 +58,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
      * Commit intervals up to this long (a minute's grace) are safe.
      */
     static final Duration QUIET_AFTER = Duration.ofMillis(WindowSizes.ONE_MINUTE.graceMs);
+    /** How often a learner partition's latest watermark is written to the store. */
+    static final Duration KEEP_WATERMARK_EVERY = Duration.ofMinutes(1);
 
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
@@ -87,6 +89,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private final NavigableMap<String, String> due = new TreeMap<>();
             /** Learner partition task → its watermark, moved on by the wall clock since it came. */
             private final Map<String, EffectiveClock> upstream = new HashMap<>();
+            /** Learner partition task → when its watermark was last written to the store (wall clock). */
+            private final Map<String, Long> keptAt = new HashMap<>();
             private long settledAt;
 
             @Override
@@ -95,11 +99,13 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 this.windows = context.getStateStore(StoreNames.WINDOWED_METRICS);
                 due.clear();
                 upstream.clear();
+                keptAt.clear();
                 final long wall = context.currentSystemTimeMs();
                 try (KeyValueIterator<String, WindowPartial> all = windows.all()) {
                     all.forEachRemaining(entry -> {
                         if (WindowPartialsProcessor.isWatermark(entry.value)) {
                             watermark(entry.value, wall);
+                            keptAt.put(entry.value.getDimensionValue(), wall);
                         } else {
                             schedule(entry.key, entry.value);
                         }
@@ -142,8 +148,15 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             public void process(Record<String, WindowPartial> record) {
                 final WindowPartial partial = record.value();
                 if (WindowPartialsProcessor.isWatermark(partial)) {
-                    watermark(partial, context.currentSystemTimeMs());
-                    windows.put(record.key(), partial);
+                    final long wall = context.currentSystemTimeMs();
+                    watermark(partial, wall);
+                    // Kept for a restart, which only needs to know the partition and a time it has
+                    // passed: a copy a minute old will do, and spares the changelog a record per watermark.
+                    final Long kept = keptAt.get(partial.getDimensionValue());
+                    if (kept == null || wall - kept >= KEEP_WATERMARK_EVERY.toMillis()) {
+                        windows.put(record.key(), partial);
+                        keptAt.put(partial.getDimensionValue(), wall);
+                    }
                     return;
                 }
                 final long minute = partial.getWindowStart().toEpochMilli();

@@ -201,4 +201,23 @@ class WindowedMetricsRestartTest {
                 + "@" + m.getWindowStart()).containsExactly("1m@" + MINUTE);
         assertThat(out.get(0).getEvents()).isEqualTo(2);
     }
+
+    @Test
+    void aRestartedRollUpStillWaitsForTheLearnerPartitionsItKnew() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        watermark("0_0", MINUTE.minusSeconds(30));
+        watermark("0_1", MINUTE.minusSeconds(30));
+
+        start(wall + 1_000);
+        partial(MINUTE, "u1", 80);
+        watermark("0_0", MINUTE.plus(Duration.ofDays(1)));
+        assertThat(punctuate()).as("partition 1, known from the store, has not passed the minute").isEmpty();
+
+        partial(MINUTE, "u2", 60);
+        watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart()).containsExactly("1m@" + MINUTE);
+        assertThat(out.get(0).getEvents()).isEqualTo(2);
+    }
 }

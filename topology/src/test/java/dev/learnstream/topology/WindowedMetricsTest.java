@@ -114,7 +114,7 @@ class WindowedMetricsTest {
         fixture.send(aQuiz().setUserId("u2").setOccurredAt(lastMinute.plusSeconds(50)).build());
 
         assertThat(fixture.rawOutput(ResultTopics.LATE_EVENTS).readKeyValuesToList()).as("nothing is late").isEmpty();
-        fixture.driver.advanceWallClockTime(Duration.ofMinutes(1));
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(2));
         final List<KeyValue<String, WindowedMetric>> out = fixture.<WindowedMetric>output(ResultTopics.WINDOWED_METRICS)
                 .readKeyValuesToList();
         final String minuteAll = key(WindowSizes.ONE_MINUTE, "all", "", lastMinute);
