@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -113,6 +114,8 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
             private final Map<String, Open> open = new HashMap<>();
             private long watermarkSent = Long.MIN_VALUE;
             private long watermarkSentAt = Long.MIN_VALUE / 2;
+            /** Events seen since the last watermark went out. */
+            private boolean unannounced;
 
             @Override
             public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -121,8 +124,16 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 open.clear();
                 watermarkSent = Long.MIN_VALUE;
                 watermarkSentAt = Long.MIN_VALUE / 2;
+                unannounced = false;
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
                 CommitBuffer.onCommit(context.getStateStore(StoreNames.WINDOW_PARTIALS), context, this::forwardOpen);
+                // A watermark held back by the rate limit must still go out when the partition falls
+                // quiet: in a replay its last second can stand for hours of history.
+                context.schedule(WATERMARK_EVERY, PunctuationType.WALL_CLOCK_TIME, wall -> {
+                    if (unannounced) {
+                        forward(true);
+                    }
+                });
             }
 
             @Override
@@ -134,6 +145,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 final long wall = context.currentSystemTimeMs();
                 final long now = clock.now(wall);
                 clock.observe(record.timestamp(), wall);
+                unannounced = true;
                 final long minute = MINUTE.start(record.timestamp());
                 final boolean late = now != EffectiveClock.UNKNOWN && MINUTE.closesAt(minute) <= now;
                 if (late) {
@@ -153,11 +165,17 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
             }
 
-            /**
-             * At commit: every partial since the last one leaves, stamped with this task's clock,
-             * then the watermark that says so.
-             */
+            /** At commit. */
             private void forwardOpen() {
+                forward(false);
+            }
+
+            /**
+             * Every partial since the last commit leaves, stamped with this task's clock, then the
+             * watermark that says so: at most once per {@link #WATERMARK_EVERY}, or at once when
+             * {@code announce}.
+             */
+            private void forward(boolean announce) {
                 final long now = clock.now(context.currentSystemTimeMs());
                 if (now == EffectiveClock.UNKNOWN) {
                     return; // No event yet: nothing buffered, nothing to vouch for.
@@ -172,11 +190,12 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 // per WATERMARK_EVERY, not at every commit (100 ms under exactly-once by default),
                 // and only when it has moved. The roll-up closes windows every few seconds anyway.
                 final long wall = context.currentSystemTimeMs();
-                if (now > watermarkSent && wall - watermarkSentAt >= WATERMARK_EVERY.toMillis()) {
+                if (now > watermarkSent && (announce || wall - watermarkSentAt >= WATERMARK_EVERY.toMillis())) {
                     final String task = context.taskId().toString();
                     context.forward(new Record<>(Keys.of(WATERMARK, task), watermark(task, now), now));
                     watermarkSent = now;
                     watermarkSentAt = wall;
+                    unannounced = false;
                 }
             }
         };
