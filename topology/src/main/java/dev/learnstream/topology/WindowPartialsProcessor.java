@@ -126,7 +126,7 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 watermarkSentAt = Long.MIN_VALUE / 2;
                 unannounced = false;
                 this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
-                CommitBuffer.onCommit(context.getStateStore(StoreNames.WINDOW_PARTIALS), context, this::forwardOpen);
+                CommitBuffer.onCommit(context.getStateStore(StoreNames.WINDOW_PARTIALS), context, () -> forward(false));
                 // A watermark held back by the rate limit must still go out when the partition falls
                 // quiet: in a replay its last second can stand for hours of history.
                 context.schedule(WATERMARK_EVERY, PunctuationType.WALL_CLOCK_TIME, wall -> {
@@ -165,15 +165,10 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
                 }
             }
 
-            /** At commit. */
-            private void forwardOpen() {
-                forward(false);
-            }
-
             /**
-             * Every partial since the last commit leaves, stamped with this task's clock, then the
-             * watermark that says so: at most once per {@link #WATERMARK_EVERY}, or at once when
-             * {@code announce}.
+             * At every commit, and from the punctuator: every partial since the last commit leaves,
+             * stamped with this task's clock, then the watermark that says so: at most once per
+             * {@link #WATERMARK_EVERY}, or at once when {@code announce}.
              */
             private void forward(boolean announce) {
                 final long now = clock.now(context.currentSystemTimeMs());

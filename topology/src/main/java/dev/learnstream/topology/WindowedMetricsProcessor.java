@@ -161,51 +161,43 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 final long minute = partial.getWindowStart().toEpochMilli();
                 final boolean lateMinute = partial.getLateEvents() > 0;
+                final long now = now(context.currentSystemTimeMs());
                 final String minuteKey = key(WindowSizes.ONE_MINUTE, partial.getDimension(), partial.getDimensionValue(),
                         minute);
                 final WindowPartial open = windows.get(minuteKey);
                 final boolean minuteTakesIt = open != null ? !open.getClosed()
-                        : !(lateMinute && pastClose(WindowSizes.ONE_MINUTE, minute));
-                add(WindowSizes.ONE_MINUTE, minute, minuteKey, open, partial, lateMinute);
+                        : !(lateMinute && past(WindowSizes.ONE_MINUTE.closesAt(minute), now));
+                add(WindowSizes.ONE_MINUTE, minute, minuteKey, open, partial, lateMinute, now);
                 if (!minuteTakesIt) {
                     // The minute has closed: late there, and straight into the bigger windows. An open
                     // minute goes into them once, when it closes (see roll).
-                    addToBiggerWindows(partial, lateMinute);
+                    addToBiggerWindows(partial, lateMinute, now);
                 }
             }
 
-            private void addToBiggerWindows(WindowPartial partial, boolean lateMinute) {
+            private void addToBiggerWindows(WindowPartial partial, boolean lateMinute, long now) {
                 for (final WindowSizes size : WindowSizes.ALL) {
                     if (size != WindowSizes.ONE_MINUTE) {
                         final long start = size.start(partial.getWindowStart().toEpochMilli());
                         final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                        add(size, start, key, windows.get(key), partial, lateMinute);
+                        add(size, start, key, windows.get(key), partial, lateMinute, now);
                     }
                 }
             }
 
-            private boolean pastClose(WindowSizes size, long start) {
-                final long now = now(context.currentSystemTimeMs());
-                return now != EffectiveClock.UNKNOWN && size.closesAt(start) <= now;
-            }
-
-            private boolean pastExpiry(WindowSizes size, long start) {
-                final long now = now(context.currentSystemTimeMs());
-                return now != EffectiveClock.UNKNOWN && size.closesAt(start) + size.retentionMs <= now;
-            }
-
             /**
              * Adds a partial into its {@code window} of {@code size} (as read under {@code key}, null if
-             * none): merged while open, counted late once closed.
+             * none): merged while open, counted late once closed. {@code now} is the roll-up's time.
              */
             private void add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
-                             boolean lateMinute) {
+                             boolean lateMinute, long now) {
                 if (window != null && window.getClosed()) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
                     return;
                 }
-                if (window == null && (lateMinute ? pastClose(size, start) : pastExpiry(size, start))) {
+                final long closesAt = size.closesAt(start);
+                if (window == null && past(lateMinute ? closesAt : closesAt + size.retentionMs, now)) {
                     // Closed and already expired from the store: nothing left to count it in, and a
                     // window made anew would be emitted again over its final value.
                     return;
@@ -244,7 +236,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     context.forward(new Record<>(key, metric(size, window, true),
                             size.closesAt(window.getWindowStart().toEpochMilli())));
                     if (size == WindowSizes.ONE_MINUTE) {
-                        roll(window);
+                        roll(window, now);
                     }
                 }
             }
@@ -254,10 +246,16 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              * at every commit; rolling them up once per minute keeps the big windows, whose sketches
              * are the largest, from being rewritten (and logged) at every commit.
              */
-            private void roll(WindowPartial minute) {
-                addToBiggerWindows(WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build(), false);
+            private void roll(WindowPartial minute, long now) {
+                addToBiggerWindows(WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build(), false,
+                        now);
             }
         };
+    }
+
+    /** Whether {@code at} has passed by {@code now} (never while the roll-up's time is unknown). */
+    private static boolean past(long at, long now) {
+        return now != EffectiveClock.UNKNOWN && at <= now;
     }
 
     private static WindowPartial fresh(WindowSizes size, long start, WindowPartial partial, boolean lateMinute) {

@@ -97,6 +97,11 @@ class WindowedMetricsRestartTest {
         return context.forwarded().stream().map(f -> f.record().value()).map(WindowedMetric.class::cast).toList();
     }
 
+    /** A window as the assertions name it: size@start. */
+    private static String window(WindowedMetric metric) {
+        return metric.getWindowSize() + "@" + metric.getWindowStart();
+    }
+
     private static String key(WindowSizes size, Instant start) {
         return WindowedMetricsProcessor.key(size, "all", "", start.toEpochMilli());
     }
@@ -106,7 +111,7 @@ class WindowedMetricsRestartTest {
         final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
         start(wall);
         minute(MINUTE, "u1", 80);
-        assertThat(punctuate()).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window)
                 .containsExactly("1m@" + MINUTE);
 
         start(wall + 60_000);
@@ -114,7 +119,7 @@ class WindowedMetricsRestartTest {
         final Instant later = MINUTE.plus(Duration.ofMinutes(10));
         minute(later, "u2", 60);
         final List<WindowedMetric> out = punctuate();
-        assertThat(out).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+        assertThat(out).extracting(WindowedMetricsRestartTest::window)
                 .containsExactlyInAnyOrder("5m@" + MINUTE, "1m@" + later);
         final WindowedMetric fiveMinutes = out.stream().filter(m -> m.getWindowSize().equals("5m")).findFirst()
                 .orElseThrow();
@@ -156,7 +161,7 @@ class WindowedMetricsRestartTest {
         partial(MINUTE, "u2", 60);
         watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
         final List<WindowedMetric> out = punctuate();
-        assertThat(out).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+        assertThat(out).extracting(WindowedMetricsRestartTest::window)
                 .containsExactly("1m@" + MINUTE);
         assertThat(out.get(0).getEvents()).as("both partitions' share").isEqualTo(2);
         assertThat(out.get(0).getLateEvents()).isZero();
@@ -169,7 +174,7 @@ class WindowedMetricsRestartTest {
         final long wall = MINUTE.plus(Duration.ofDays(3)).toEpochMilli();
         start(wall);
         minute(MINUTE, "u1", 80);
-        assertThat(punctuate()).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window)
                 .containsExactly("1m@" + MINUTE);
         watermark("0_0", MINUTE.plus(Duration.ofDays(2)));
         punctuate();
@@ -178,7 +183,7 @@ class WindowedMetricsRestartTest {
         // A partition that was never heard from sends its share of that minute two days late.
         partial(MINUTE, "u2", 60);
         watermark("0_1", MINUTE.plus(Duration.ofDays(2)));
-        assertThat(punctuate()).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart())
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window)
                 .doesNotContain("1m@" + MINUTE);
         assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE))).isNull();
     }
@@ -197,8 +202,7 @@ class WindowedMetricsRestartTest {
         watermark("0_0", MINUTE.plusSeconds(86));
         context.setCurrentSystemTimeMs(wall + 20_000 + WindowedMetricsProcessor.QUIET_AFTER.toMillis() + 5_000);
         final List<WindowedMetric> out = punctuate();
-        assertThat(out).as("quiet since: its clock moves on with the wall clock").extracting(m -> m.getWindowSize()
-                + "@" + m.getWindowStart()).containsExactly("1m@" + MINUTE);
+        assertThat(out).as("quiet since: its clock moves on with the wall clock").extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
         assertThat(out.get(0).getEvents()).isEqualTo(2);
     }
 
@@ -217,7 +221,7 @@ class WindowedMetricsRestartTest {
         partial(MINUTE, "u2", 60);
         watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
         final List<WindowedMetric> out = punctuate();
-        assertThat(out).extracting(m -> m.getWindowSize() + "@" + m.getWindowStart()).containsExactly("1m@" + MINUTE);
+        assertThat(out).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
         assertThat(out.get(0).getEvents()).isEqualTo(2);
     }
 }
