@@ -33,6 +33,8 @@ public final class WindowedMetricsTopology {
 
     /** Windows close within this much wall-clock time of their close time. */
     static final Duration CLOSE_SCAN = Duration.ofSeconds(5);
+    /** On a first start (empty store) the roll-up closes nothing for this long (see {@link WindowedMetricsProcessor}). */
+    public static final Duration FIRST_CLOSES_AFTER = WindowedMetricsProcessor.SETTLE;
 
     private WindowedMetricsTopology() {
     }
