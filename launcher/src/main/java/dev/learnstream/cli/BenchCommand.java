@@ -7,6 +7,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.SharedRocksDbCache;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
@@ -54,7 +55,8 @@ final class BenchCommand {
 
     static int run(List<String> args, PrintStream out) {
         final Set<String> valued = new HashSet<>(StackChoice.OPTIONS);
-        valued.addAll(Set.of("events", "learners", "partitions", "threads", "commit-interval"));
+        valued.addAll(Set.of("events", "learners", "partitions", "threads", "commit-interval", "cache-mib",
+                "history-days", "rocksdb-cache-mib"));
         final Options options = Options.parse("bench", args, valued, Set.of());
         final long events = options.number("events", 2_000_000, Long.MAX_VALUE);
         final int learners = options.integer("learners", 10_000);
@@ -63,6 +65,12 @@ final class BenchCommand {
         // and with two partitions each thread gets one task of every sub-topology.
         final int threads = Math.max(1, options.integer("threads", Runtime.getRuntime().availableProcessors()));
         final long commitMs = options.number("commit-interval", 1_000, Long.MAX_VALUE);
+        final long cacheMib = options.number("cache-mib", 64, 64 * 1024);
+        // How far back the simulated history starts: the windowed metrics' cost follows the number
+        // of windows, so the same events spread over fewer days (denser, like live traffic) cost less.
+        final long historyDays = options.number("history-days", 60, 3650);
+        // 0: Kafka Streams' own RocksDB settings (a block cache per store, so unbounded in total).
+        final long rocksDbMib = options.number("rocksdb-cache-mib", SharedRocksDbCache.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
         final TopicNames names = TopicNames.defaults();
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
         try (LocalStack stack = LocalStack.start(StackChoice.from(options, false))) {
@@ -72,29 +80,32 @@ final class BenchCommand {
                 TopologyTopics.ensure(admin, settings, partitions, (short) 1, null);
                 admin.createTopics(List.of(new NewTopic("bench.pass-through", partitions, (short) 1))).all().get();
             }
-            out.printf(Locale.ROOT, "pre-loading %d events from %d simulated learners into %d partitions per topic...%n",
-                    events, learners, partitions);
+            out.printf(Locale.ROOT, "pre-loading %d events from %d simulated learners, history from %d days back,"
+                    + " into %d partitions per topic...%n", events, learners, historyDays, partitions);
             final SimulatorStats loaded = Simulation.run(new SimulatorConfig(learners, 7, 0, null, events, 0.0,
-                    Duration.ofDays(60), true), stack.kafkaBootstrap(), stack.registryUrl(), names, () -> false);
+                    Duration.ofDays(historyDays), true), stack.kafkaBootstrap(), stack.registryUrl(), names, () -> false);
             out.printf(Locale.ROOT, "pre-loaded %d events%n", loaded.total());
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
             final Map<String, Object> tuning = Map.of(
+                    SharedRocksDbCache.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20,
                     StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
                     StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
-                    StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024,
+                    StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMib * 1024 * 1024,
                     StreamsConfig.producerPrefix("linger.ms"), 20,
                     StreamsConfig.producerPrefix("batch.size"), 262_144,
                     StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
-            out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=64MiB linger.ms=20 batch.size=256KiB"
-                    + " max.poll.records=2000%n", commitMs, threads);
+            out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=%dMiB linger.ms=20 batch.size=256KiB"
+                    + " max.poll.records=2000 rocksdb=%s%n", commitMs, threads, cacheMib,
+                    rocksDbMib == 0 ? "per-store defaults" : rocksDbMib + "MiB shared");
 
             final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, null,
                     loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("pt").toString())));
             final Map<String, Long> before = appendedPerTopic(stack, inputs);
             final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
-                    ResultTopics.WINDOWED_METRICS, loaded.total(), StreamsSettings.properties("bench-topology", stack.kafkaBootstrap(), settings,
-                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString())));
+                    ResultTopics.WINDOWED_METRICS, loaded.total(), withRocksDb(rocksDbMib, StreamsSettings.properties(
+                            "bench-topology", stack.kafkaBootstrap(), settings,
+                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString()))));
             printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
             printEmissions(out, stack, ResultTopics.WINDOWED_METRICS);
             out.printf(Locale.ROOT, "pass-through: %.0f events/s%ntopology:     %.0f events/s%n", passThrough, topology);
@@ -115,6 +126,27 @@ final class BenchCommand {
         final Map<String, Object> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
+    }
+
+    private static java.util.Properties withRocksDb(long mib, java.util.Properties props) {
+        if (mib == 0) {
+            props.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        }
+        return props;
+    }
+
+    /** The process's resident memory in MiB (Linux), or -1 where it cannot be read. */
+    private static long residentMib() {
+        try {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** Reads every input and writes it unchanged to one topic: the cost of Kafka Streams itself. */
@@ -140,19 +172,25 @@ final class BenchCommand {
             streams.start();
             Waits.until(name + " to commit all " + total + " input events", Duration.ofMinutes(30),
                     Duration.ofMillis(250), () -> caughtUp(admin, group, ends));
+            final long inputDone = System.nanoTime();
             // Then everything the input sent on through repartition topics (course and assessment
             // analytics, the windowed metrics' roll-up) must be processed too: the topology is done
             // with the input only when its last sub-topology is.
             final Map<TopicPartition, Long> onward = endOffsets(admin, repartitionTopics(admin, group));
             Waits.until(name + " to process what the input sent through its repartition topics", Duration.ofMinutes(30),
                     Duration.ofMillis(250), () -> caughtUp(admin, group, onward));
+            final long onwardDone = System.nanoTime();
             // And the windows the input closed must be out: the roll-up closes them on its own
             // schedule, in bursts, once every learner partition's watermark has passed them.
             // A first start closes nothing for a while, so a short run may be done before the burst.
             final long done = closesInto == null ? System.nanoTime() : settled(admin, closesInto, System.nanoTime(),
                     begin + WindowedMetricsTopology.FIRST_CLOSES_AFTER.toNanos());
             final double seconds = (done - begin) / 1e9;
-            out.printf(Locale.ROOT, "%s: %d events in %.1f s%n", name, total, seconds);
+            // The phases, so that a change can be judged by the part it touches.
+            out.printf(Locale.ROOT, "%s: %d events in %.1f s (input committed after %.1f s, repartitions after %.1f s)%n",
+                    name, total, seconds, (inputDone - begin) / 1e9, (onwardDone - begin) / 1e9);
+            out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%n", name,
+                    residentMib(), Runtime.getRuntime().totalMemory() >> 20);
             streams.close(Duration.ofSeconds(60));
             return total / seconds;
         }

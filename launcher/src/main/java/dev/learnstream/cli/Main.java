@@ -27,8 +27,11 @@ public final class Main {
               bench      Throughput of the topology against a pass-through Streams app, both
                          exactly-once, on the same pre-loaded simulated events in a local broker;
                          the last line is ratio=<topology/pass-through>. Options: --events N
-                         (2000000), --learners N (10000), --partitions N (2), --threads N (1),
-                         --commit-interval MS (1000), and the stack options.
+                         (2000000), --learners N (10000), --partitions N (2), --threads N (one
+                         per core), --commit-interval MS (1000), --cache-mib N (64, the record
+                         cache), --history-days N (60, how far back the simulated events start),
+                         --rocksdb-cache-mib N (256, the RocksDB block cache all stores share;
+                         0: a cache per store, Kafka Streams' default), and the stack options.
               memory-replay
                          FSRS-6 (default weights) over CSV lines key,day,grade on stdin (day: integer
                          day index, grade 1-4); writes key,day,grade,retrievability_before,stability,

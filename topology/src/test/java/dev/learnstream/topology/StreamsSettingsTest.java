@@ -1,6 +1,7 @@
 package dev.learnstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.learnstream.topics.TopicNames;
 import java.util.Map;
@@ -37,5 +38,20 @@ class StreamsSettingsTest {
     void internalTopicsTakeAnyTimestamp() {
         assertThat(with(Map.of()).get(StreamsConfig.topicPrefix(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)))
                 .isEqualTo(String.valueOf(Long.MAX_VALUE));
+    }
+
+    @Test
+    void rocksDbStoresShareOneCacheWhoseSizeCallersCanChange() {
+        assertThat(with(Map.of()).get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(SharedRocksDbCache.class);
+        assertThat(with(Map.of()).get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
+                .isEqualTo(SharedRocksDbCache.DEFAULT_CACHE_BYTES);
+        assertThat(with(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, 1L << 30)).get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
+                .isEqualTo(1L << 30);
+    }
+
+    @Test
+    void aBadRocksDbCacheSizeFailsBeforeAnyStoreOpens() {
+        assertThatThrownBy(() -> with(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, "1GB")))
+                .hasMessageContaining(SharedRocksDbCache.CACHE_BYTES_CONFIG);
     }
 }

@@ -1,0 +1,39 @@
+package dev.learnstream.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.learnstream.topology.SharedRocksDbCache;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServiceConfigTest {
+
+    private static Map<String, String> minimal() {
+        final Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        env.put("SCHEMA_REGISTRY_URL", "http://localhost:8081");
+        env.put("LEARNSTREAM_API_KEYS", "an-admin-key-of-some-length:admin");
+        return env;
+    }
+
+    @Test
+    void rocksDbCacheSizeIsInMebibytes() {
+        assertThat(ServiceConfig.fromSettings(minimal()).kafka().get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
+                .isEqualTo(SharedRocksDbCache.DEFAULT_CACHE_BYTES);
+        final Map<String, String> env = minimal();
+        env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "1024");
+        assertThat(ServiceConfig.fromSettings(env).kafka().get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
+                .isEqualTo(1024L << 20);
+    }
+
+    @Test
+    void aBadRocksDbCacheSizeStopsTheStartNamingTheVariable() {
+        final Map<String, String> env = minimal();
+        env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "1g");
+        assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_CACHE_MIB");
+        env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "8");
+        assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_CACHE_MIB");
+    }
+}
