@@ -135,6 +135,38 @@ final class BenchCommand {
         return props;
     }
 
+    /**
+     * RocksDB's own memory as its stores report it: memtables and index/filter blocks outside the
+     * block cache summed over stores; the block cache summed over distinct caches (stores sharing
+     * one report the same usage and capacity). Empty for an app without stores.
+     */
+    private static String rocksDbMemory(KafkaStreams streams, boolean shared) {
+        double memtables = 0;
+        double tableReaders = 0;
+        final Map<String, Double> cacheUsageByStore = new HashMap<>();
+        for (final var metric : streams.metrics().values()) {
+            if (!"stream-state-metrics".equals(metric.metricName().group())
+                    || !(metric.metricValue() instanceof Number number)) {
+                continue;
+            }
+            final String store = metric.metricName().tags().toString();
+            switch (metric.metricName().name()) {
+                case "size-all-mem-tables" -> memtables += number.doubleValue();
+                case "estimate-table-readers-mem" -> tableReaders += number.doubleValue();
+                case "block-cache-usage" -> cacheUsageByStore.put(store, number.doubleValue());
+                default -> { }
+            }
+        }
+        if (cacheUsageByStore.isEmpty()) {
+            return "";
+        }
+        final double cache = shared ? cacheUsageByStore.values().stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                : cacheUsageByStore.values().stream().mapToDouble(Double::doubleValue).sum();
+        return String.format(Locale.ROOT, "; RocksDB in %d stores: block cache %.0f MiB%s, memtables %.0f MiB,"
+                + " index and filter blocks outside the cache %.0f MiB", cacheUsageByStore.size(), cache / (1 << 20),
+                shared ? " (shared)" : " (one per store)", memtables / (1 << 20), tableReaders / (1 << 20));
+    }
+
     /** The process's resident memory in MiB (Linux), or -1 where it cannot be read. */
     private static long residentMib() {
         try {
@@ -189,8 +221,9 @@ final class BenchCommand {
             // The phases, so that a change can be judged by the part it touches.
             out.printf(Locale.ROOT, "%s: %d events in %.1f s (input committed after %.1f s, repartitions after %.1f s)%n",
                     name, total, seconds, (inputDone - begin) / 1e9, (onwardDone - begin) / 1e9);
-            out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%n", name,
-                    residentMib(), Runtime.getRuntime().totalMemory() >> 20);
+            out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%s%n", name,
+                    residentMib(), Runtime.getRuntime().totalMemory() >> 20, rocksDbMemory(streams,
+                            props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG) == SharedRocksDbCache.class));
             streams.close(Duration.ofSeconds(60));
             return total / seconds;
         }
