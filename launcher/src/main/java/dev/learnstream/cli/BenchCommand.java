@@ -71,6 +71,9 @@ final class BenchCommand {
         final long historyDays = options.number("history-days", 60, 3650);
         // 0: Kafka Streams' own RocksDB settings (a block cache per store, so unbounded in total).
         final long rocksDbMib = options.number("rocksdb-cache-mib", SharedRocksDbCache.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
+        if (rocksDbMib > 0 && rocksDbMib < 16) {
+            throw new UsageException("--rocksdb-cache-mib must be 0 (a cache per store) or at least 16, got " + rocksDbMib);
+        }
         final TopicNames names = TopicNames.defaults();
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
         try (LocalStack stack = LocalStack.start(StackChoice.from(options, false))) {
@@ -87,7 +90,7 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "pre-loaded %d events%n", loaded.total());
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
             final Map<String, Object> tuning = Map.of(
-                    SharedRocksDbCache.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20,
+                    SharedRocksDbCache.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20, // unused when 0
                     StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
                     StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMib * 1024 * 1024,
@@ -137,8 +140,8 @@ final class BenchCommand {
 
     /**
      * RocksDB's own memory as its stores report it: memtables and index/filter blocks outside the
-     * block cache summed over stores; the block cache summed over distinct caches (stores sharing
-     * one report the same usage and capacity). Empty for an app without stores.
+     * block cache summed over stores; the block cache once if shared (every store reports the shared
+     * cache's usage), else summed. Empty for an app without stores.
      */
     private static String rocksDbMemory(KafkaStreams streams, boolean shared) {
         double memtables = 0;
