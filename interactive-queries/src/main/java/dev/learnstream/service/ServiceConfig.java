@@ -2,7 +2,7 @@ package dev.learnstream.service;
 
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.TopicNames;
-import dev.learnstream.topology.SharedRocksDbCache;
+import dev.learnstream.topology.RocksDbMemory;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.NamedSettings;
 import dev.learnstream.topology.StreamsSettings;
@@ -80,11 +80,14 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         final ApiKeys apiKeys = ApiKeys.parse("LEARNSTREAM_API_KEYS", keys);
 
         final int rocksDbMib = named.integer("LEARNSTREAM_ROCKSDB_CACHE_MIB",
-                (int) (SharedRocksDbCache.DEFAULT_CACHE_BYTES >> 20), 16, 1 << 20);
+                (int) (RocksDbMemory.DEFAULT_CACHE_BYTES >> 20), 16, 1 << 20);
+        final int memtableMib = named.integer("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB",
+                (int) (RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20), 1, 1024);
 
         final Map<String, Object> kafka = new LinkedHashMap<>();
         kafka.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        kafka.put(SharedRocksDbCache.CACHE_BYTES_CONFIG, (long) rocksDbMib << 20);
+        kafka.put(RocksDbMemory.CACHE_BYTES_CONFIG, (long) rocksDbMib << 20);
+        kafka.put(RocksDbMemory.MEMTABLE_BYTES_CONFIG, (long) memtableMib << 20);
         // Standbys let a surviving instance answer for a dead one at once, flagged as stale.
         kafka.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
         settings.forEach((name, value) -> {

@@ -3,7 +3,7 @@ package dev.learnstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.learnstream.topology.SharedRocksDbCache;
+import dev.learnstream.topology.RocksDbMemory;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,21 +19,26 @@ class ServiceConfigTest {
     }
 
     @Test
-    void rocksDbCacheSizeIsInMebibytes() {
-        assertThat(ServiceConfig.fromSettings(minimal()).kafka().get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
-                .isEqualTo(SharedRocksDbCache.DEFAULT_CACHE_BYTES);
+    void rocksDbSizesAreInMebibytes() {
+        assertThat(ServiceConfig.fromSettings(minimal()).kafka().get(RocksDbMemory.CACHE_BYTES_CONFIG))
+                .isEqualTo(RocksDbMemory.DEFAULT_CACHE_BYTES);
         final Map<String, String> env = minimal();
         env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "1024");
-        assertThat(ServiceConfig.fromSettings(env).kafka().get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
-                .isEqualTo(1024L << 20);
+        env.put("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB", "16");
+        final Map<String, Object> kafka = ServiceConfig.fromSettings(env).kafka();
+        assertThat(kafka.get(RocksDbMemory.CACHE_BYTES_CONFIG)).isEqualTo(1024L << 20);
+        assertThat(kafka.get(RocksDbMemory.MEMTABLE_BYTES_CONFIG)).isEqualTo(16L << 20);
     }
 
     @Test
-    void aBadRocksDbCacheSizeStopsTheStartNamingTheVariable() {
+    void aBadRocksDbSizeStopsTheStartNamingTheVariable() {
         final Map<String, String> env = minimal();
         env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "1g");
         assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_CACHE_MIB");
         env.put("LEARNSTREAM_ROCKSDB_CACHE_MIB", "8");
         assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_CACHE_MIB");
+        env.remove("LEARNSTREAM_ROCKSDB_CACHE_MIB");
+        env.put("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB", "0");
+        assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB");
     }
 }

@@ -7,7 +7,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
-import dev.learnstream.topology.SharedRocksDbCache;
+import dev.learnstream.topology.RocksDbMemory;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
 import dev.learnstream.topology.StreamsSettings;
@@ -69,10 +69,11 @@ final class BenchCommand {
         // How far back the simulated history starts: the windowed metrics' cost follows the number
         // of windows, so the same events spread over fewer days (denser, like live traffic) cost less.
         final long historyDays = options.number("history-days", 60, 3650);
-        // 0: Kafka Streams' own RocksDB settings (a block cache per store, so unbounded in total).
-        final long rocksDbMib = options.number("rocksdb-cache-mib", SharedRocksDbCache.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
+        // 0: Kafka Streams' own RocksDB settings (a block cache and three 16 MB memtables per store).
+        final long rocksDbMib = options.number("rocksdb-cache-mib", RocksDbMemory.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
         if (rocksDbMib > 0 && rocksDbMib < 16) {
-            throw new UsageException("--rocksdb-cache-mib must be 0 (a cache per store) or at least 16, got " + rocksDbMib);
+            throw new UsageException("--rocksdb-cache-mib must be 0 (Kafka Streams' RocksDB settings) or at least 16, got "
+                    + rocksDbMib);
         }
         final TopicNames names = TopicNames.defaults();
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
@@ -90,7 +91,7 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "pre-loaded %d events%n", loaded.total());
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
             final Map<String, Object> tuning = Map.of(
-                    SharedRocksDbCache.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20, // unused when 0
+                    RocksDbMemory.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20, // unused when 0
                     StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
                     StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMib * 1024 * 1024,
@@ -99,7 +100,7 @@ final class BenchCommand {
                     StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
             out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=%dMiB linger.ms=20 batch.size=256KiB"
                     + " max.poll.records=2000 rocksdb=%s%n", commitMs, threads, cacheMib,
-                    rocksDbMib == 0 ? "per-store defaults" : rocksDbMib + "MiB shared");
+                    rocksDbMib == 0 ? "Kafka Streams' per-store defaults" : rocksDbMib + "MiB shared cache, 2x4MiB memtables per store");
 
             final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, null,
                     loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
@@ -226,7 +227,7 @@ final class BenchCommand {
                     name, total, seconds, (inputDone - begin) / 1e9, (onwardDone - begin) / 1e9);
             out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%s%n", name,
                     residentMib(), Runtime.getRuntime().totalMemory() >> 20, rocksDbMemory(streams,
-                            props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG) == SharedRocksDbCache.class));
+                            props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG) == RocksDbMemory.class));
             streams.close(Duration.ofSeconds(60));
             return total / seconds;
         }

@@ -31,7 +31,7 @@ public final class Main {
                          per core), --commit-interval MS (1000), --cache-mib N (64, the record
                          cache), --history-days N (60, how far back the simulated events start),
                          --rocksdb-cache-mib N (256, the RocksDB block cache all stores share;
-                         0: a cache per store, Kafka Streams' default), and the stack options.
+                         0: Kafka Streams' RocksDB settings, a cache per store), and the stack options.
               memory-replay
                          FSRS-6 (default weights) over CSV lines key,day,grade on stdin (day: integer
                          day index, grade 1-4); writes key,day,grade,retrievability_before,stability,

@@ -59,15 +59,18 @@ public final class StreamsSettings {
         // Changelogs and repartitions inherit the event's timestamp, which the rules allow ahead of
         // the broker's clock: a broker refusing it would stop the application (see TopicProvisioner).
         TopicProvisioner.ANY_TIMESTAMP.forEach((name, value) -> props.put(StreamsConfig.topicPrefix(name), value));
-        // All stores of the process read through one block cache, however many partitions it hosts.
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SharedRocksDbCache.class);
-        props.put(SharedRocksDbCache.CACHE_BYTES_CONFIG, SharedRocksDbCache.DEFAULT_CACHE_BYTES);
+        // All stores of the process read through one block cache, however many partitions it hosts,
+        // and keep small memtables (see RocksDbMemory).
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class);
+        props.put(RocksDbMemory.CACHE_BYTES_CONFIG, RocksDbMemory.DEFAULT_CACHE_BYTES);
+        props.put(RocksDbMemory.MEMTABLE_BYTES_CONFIG, RocksDbMemory.DEFAULT_MEMTABLE_BYTES);
         props.putAll(overrides);
         longerTransactionsForLongerCommits(props);
         // Checked now, not when the first store opens on a stream thread.
         final Map<String, Object> all = new java.util.HashMap<>();
         props.forEach((key, value) -> all.put(key.toString(), value));
-        SharedRocksDbCache.cacheBytes(all);
+        RocksDbMemory.cacheBytes(all);
+        RocksDbMemory.memtableBytes(all);
         return props;
     }
 }

@@ -42,16 +42,18 @@ class StreamsSettingsTest {
 
     @Test
     void rocksDbStoresShareOneCacheWhoseSizeCallersCanChange() {
-        assertThat(with(Map.of()).get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(SharedRocksDbCache.class);
-        assertThat(with(Map.of()).get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
-                .isEqualTo(SharedRocksDbCache.DEFAULT_CACHE_BYTES);
-        assertThat(with(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, 1L << 30)).get(SharedRocksDbCache.CACHE_BYTES_CONFIG))
+        assertThat(with(Map.of()).get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(RocksDbMemory.class);
+        assertThat(with(Map.of()).get(RocksDbMemory.CACHE_BYTES_CONFIG))
+                .isEqualTo(RocksDbMemory.DEFAULT_CACHE_BYTES);
+        assertThat(with(Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, 1L << 30)).get(RocksDbMemory.CACHE_BYTES_CONFIG))
                 .isEqualTo(1L << 30);
     }
 
     @Test
-    void aBadRocksDbCacheSizeFailsBeforeAnyStoreOpens() {
-        assertThatThrownBy(() -> with(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, "1GB")))
-                .hasMessageContaining(SharedRocksDbCache.CACHE_BYTES_CONFIG);
+    void aBadRocksDbSizeFailsBeforeAnyStoreOpens() {
+        assertThatThrownBy(() -> with(Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, "1GB")))
+                .hasMessageContaining(RocksDbMemory.CACHE_BYTES_CONFIG);
+        assertThatThrownBy(() -> with(Map.of(RocksDbMemory.MEMTABLE_BYTES_CONFIG, 0)))
+                .hasMessageContaining(RocksDbMemory.MEMTABLE_BYTES_CONFIG);
     }
 }

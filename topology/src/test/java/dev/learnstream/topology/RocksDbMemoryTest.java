@@ -10,14 +10,14 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
-class SharedRocksDbCacheTest {
+class RocksDbMemoryTest {
 
     static {
         // Kafka Streams loads it before any store opens; here the test's own caches come first.
         RocksDB.loadLibrary();
     }
 
-    private static final Map<String, Object> SIZE = Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, 64L << 20);
+    private static final Map<String, Object> SIZE = Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, 64L << 20);
 
     /** Options as Kafka Streams hands them to the setter: a table config with a cache of the store's own. */
     private static Options storeOptions(LRUCache own) {
@@ -33,18 +33,20 @@ class SharedRocksDbCacheTest {
     }
 
     @Test
-    void everyStoreReadsThroughOneSharedCacheHoldingIndexAndFilterBlocks() {
+    void everyStoreReadsThroughOneSharedCacheAndKeepsTwoSmallMemtables() {
         try (LRUCache ownA = new LRUCache(1 << 20); LRUCache ownB = new LRUCache(1 << 20);
              Options a = storeOptions(ownA); Options b = storeOptions(ownB)) {
-            final SharedRocksDbCache setter = new SharedRocksDbCache();
+            final RocksDbMemory setter = new RocksDbMemory();
             setter.setConfig("memory-scores", a, SIZE);
             setter.setConfig("windowed-metrics", b, SIZE);
 
             assertThat(table(a).blockCache()).isNotSameAs(ownA).isSameAs(table(b).blockCache());
             assertThat(table(a).cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table(a).cacheIndexAndFilterBlocksWithHighPriority()).isTrue();
-            // Memtables stay per store (see the class comment).
+            // Memtables stay per store, two small ones (see the class comment).
             assertThat(a.writeBufferManager()).isNull();
+            assertThat(a.writeBufferSize()).isEqualTo(RocksDbMemory.DEFAULT_MEMTABLE_BYTES);
+            assertThat(a.maxWriteBufferNumber()).isEqualTo(2);
         }
     }
 
@@ -52,9 +54,9 @@ class SharedRocksDbCacheTest {
     void anotherSizeGetsItsOwnCache() {
         try (LRUCache ownA = new LRUCache(1 << 20); LRUCache ownB = new LRUCache(1 << 20);
              Options a = storeOptions(ownA); Options b = storeOptions(ownB)) {
-            final SharedRocksDbCache setter = new SharedRocksDbCache();
+            final RocksDbMemory setter = new RocksDbMemory();
             setter.setConfig("memory-scores", a, SIZE);
-            setter.setConfig("memory-scores", b, Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, "33554432"));
+            setter.setConfig("memory-scores", b, Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, "33554432"));
 
             assertThat(table(a).blockCache()).isNotSameAs(table(b).blockCache());
         }
@@ -62,10 +64,13 @@ class SharedRocksDbCacheTest {
 
     @Test
     void aBadSizeIsRefusedNamingTheSetting() {
-        assertThat(SharedRocksDbCache.cacheBytes(Map.of())).isEqualTo(SharedRocksDbCache.DEFAULT_CACHE_BYTES);
-        assertThatThrownBy(() -> SharedRocksDbCache.cacheBytes(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, "lots")))
-                .hasMessageContaining(SharedRocksDbCache.CACHE_BYTES_CONFIG).hasMessageContaining("lots");
-        assertThatThrownBy(() -> SharedRocksDbCache.cacheBytes(Map.of(SharedRocksDbCache.CACHE_BYTES_CONFIG, 1024)))
+        assertThat(RocksDbMemory.cacheBytes(Map.of())).isEqualTo(RocksDbMemory.DEFAULT_CACHE_BYTES);
+        assertThatThrownBy(() -> RocksDbMemory.cacheBytes(Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, "lots")))
+                .hasMessageContaining(RocksDbMemory.CACHE_BYTES_CONFIG).hasMessageContaining("lots");
+        assertThatThrownBy(() -> RocksDbMemory.cacheBytes(Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, 1024)))
                 .hasMessageContaining("at least 16 MiB");
+        assertThat(RocksDbMemory.memtableBytes(Map.of(RocksDbMemory.MEMTABLE_BYTES_CONFIG, "8388608"))).isEqualTo(8L << 20);
+        assertThatThrownBy(() -> RocksDbMemory.memtableBytes(Map.of(RocksDbMemory.MEMTABLE_BYTES_CONFIG, 1024)))
+                .hasMessageContaining(RocksDbMemory.MEMTABLE_BYTES_CONFIG).hasMessageContaining("at least 1 MiB");
     }
 }
