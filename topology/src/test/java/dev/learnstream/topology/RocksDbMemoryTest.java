@@ -32,14 +32,27 @@ class RocksDbMemoryTest {
         return (BlockBasedTableConfigWithAccessibleCache) options.tableFormatConfig();
     }
 
-    @Test
-    void everyStoreReadsThroughOneSharedCacheAndKeepsTwoSmallMemtables() {
+    /**
+     * Two stores as Kafka Streams opens them, each with a cache of its own, configured by the
+     * setter with {@code configsA} and {@code configsB}; {@code check} sees their options and own caches.
+     */
+    private static void twoStores(Map<String, Object> configsA, Map<String, Object> configsB, TwoStores check) {
         try (LRUCache ownA = new LRUCache(1 << 20); LRUCache ownB = new LRUCache(1 << 20);
              Options a = storeOptions(ownA); Options b = storeOptions(ownB)) {
             final RocksDbMemory setter = new RocksDbMemory();
-            setter.setConfig("memory-scores", a, SIZE);
-            setter.setConfig("windowed-metrics", b, SIZE);
+            setter.setConfig("memory-scores", a, configsA);
+            setter.setConfig("windowed-metrics", b, configsB);
+            check.accept(a, b, ownA);
+        }
+    }
 
+    private interface TwoStores {
+        void accept(Options a, Options b, LRUCache ownA);
+    }
+
+    @Test
+    void everyStoreReadsThroughOneSharedCacheAndKeepsTwoSmallMemtables() {
+        twoStores(SIZE, SIZE, (a, b, ownA) -> {
             assertThat(table(a).blockCache()).isNotSameAs(ownA).isSameAs(table(b).blockCache());
             assertThat(table(a).cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table(a).cacheIndexAndFilterBlocksWithHighPriority()).isTrue();
@@ -47,19 +60,13 @@ class RocksDbMemoryTest {
             assertThat(a.writeBufferManager()).isNull();
             assertThat(a.writeBufferSize()).isEqualTo(RocksDbMemory.DEFAULT_MEMTABLE_BYTES);
             assertThat(a.maxWriteBufferNumber()).isEqualTo(2);
-        }
+        });
     }
 
     @Test
     void anotherSizeGetsItsOwnCache() {
-        try (LRUCache ownA = new LRUCache(1 << 20); LRUCache ownB = new LRUCache(1 << 20);
-             Options a = storeOptions(ownA); Options b = storeOptions(ownB)) {
-            final RocksDbMemory setter = new RocksDbMemory();
-            setter.setConfig("memory-scores", a, SIZE);
-            setter.setConfig("memory-scores", b, Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, "33554432"));
-
-            assertThat(table(a).blockCache()).isNotSameAs(table(b).blockCache());
-        }
+        twoStores(SIZE, Map.of(RocksDbMemory.CACHE_BYTES_CONFIG, "33554432"),
+                (a, b, ownA) -> assertThat(table(a).blockCache()).isNotSameAs(table(b).blockCache()));
     }
 
     @Test
