@@ -80,9 +80,9 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         final ApiKeys apiKeys = ApiKeys.parse("LEARNSTREAM_API_KEYS", keys);
 
         final int rocksDbMib = named.integer("LEARNSTREAM_ROCKSDB_CACHE_MIB",
-                (int) (RocksDbMemory.DEFAULT_CACHE_BYTES >> 20), 16, 1 << 20);
+                (int) (RocksDbMemory.DEFAULT_CACHE_BYTES >> 20), (int) (RocksDbMemory.MIN_CACHE_BYTES >> 20), 1 << 20);
         final int memtableMib = named.integer("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB",
-                (int) (RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20), 1, 1024);
+                (int) (RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20), (int) (RocksDbMemory.MIN_MEMTABLE_BYTES >> 20), 1024);
 
         final Map<String, Object> kafka = new LinkedHashMap<>();
         kafka.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

@@ -71,9 +71,10 @@ final class BenchCommand {
         final long historyDays = options.number("history-days", 60, 3650);
         // 0: Kafka Streams' own RocksDB settings (a block cache and three 16 MB memtables per store).
         final long rocksDbMib = options.number("rocksdb-cache-mib", RocksDbMemory.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
-        if (rocksDbMib > 0 && rocksDbMib < 16) {
-            throw new UsageException("--rocksdb-cache-mib must be 0 (Kafka Streams' RocksDB settings) or at least 16, got "
-                    + rocksDbMib);
+        final long minimumMib = RocksDbMemory.MIN_CACHE_BYTES >> 20;
+        if (rocksDbMib > 0 && rocksDbMib < minimumMib) {
+            throw new UsageException("--rocksdb-cache-mib must be 0 (Kafka Streams' RocksDB settings) or at least "
+                    + minimumMib + ", got " + rocksDbMib);
         }
         final TopicNames names = TopicNames.defaults();
         final TopologySettings configured = EnvironmentSettings.read(names, Map.of(), System.getenv());
@@ -91,7 +92,7 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "pre-loaded %d events%n", loaded.total());
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
             final Map<String, Object> tuning = Map.of(
-                    RocksDbMemory.CACHE_BYTES_CONFIG, Math.max(16, rocksDbMib) << 20, // unused when 0
+                    RocksDbMemory.CACHE_BYTES_CONFIG, Math.max(minimumMib, rocksDbMib) << 20, // unused when 0
                     StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
                     StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMib * 1024 * 1024,
@@ -100,7 +101,9 @@ final class BenchCommand {
                     StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
             out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=%dMiB linger.ms=20 batch.size=256KiB"
                     + " max.poll.records=2000 rocksdb=%s%n", commitMs, threads, cacheMib,
-                    rocksDbMib == 0 ? "Kafka Streams' per-store defaults" : rocksDbMib + "MiB shared cache, 2x4MiB memtables per store");
+                    rocksDbMib == 0 ? "Kafka Streams' per-store defaults" : String.format(Locale.ROOT,
+                            "%dMiB shared cache, %dx%dMiB memtables per store", rocksDbMib,
+                            RocksDbMemory.MEMTABLES_PER_STORE, RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20));
 
             final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, null,
                     loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,

@@ -34,10 +34,12 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
     public static final String CACHE_BYTES_CONFIG = "learnstream.rocksdb.cache.bytes";
     /** What an instance gets unless told otherwise. */
     public static final long DEFAULT_CACHE_BYTES = 256L * 1024 * 1024;
-    /** Bytes of each of a store's two memtables. */
+    public static final long MIN_CACHE_BYTES = 16L * 1024 * 1024;
+    /** Bytes of each of a store's memtables. */
     public static final String MEMTABLE_BYTES_CONFIG = "learnstream.rocksdb.memtable.bytes";
     public static final long DEFAULT_MEMTABLE_BYTES = 4L * 1024 * 1024;
-    static final int MEMTABLES_PER_STORE = 2;
+    public static final long MIN_MEMTABLE_BYTES = 1024L * 1024;
+    public static final int MEMTABLES_PER_STORE = 2;
     /** The share of the cache kept for index and filter blocks, so data blocks cannot push them out. */
     static final double INDEX_AND_FILTER_SHARE = 0.1;
 
@@ -45,12 +47,12 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
 
     /** The block cache's bytes ({@value #CACHE_BYTES_CONFIG}), or the default; fails naming the setting. */
     static long cacheBytes(Map<String, Object> configs) {
-        return bytes(configs, CACHE_BYTES_CONFIG, DEFAULT_CACHE_BYTES, 16L * 1024 * 1024);
+        return bytes(configs, CACHE_BYTES_CONFIG, DEFAULT_CACHE_BYTES, MIN_CACHE_BYTES);
     }
 
     /** A memtable's bytes ({@value #MEMTABLE_BYTES_CONFIG}), or the default; fails naming the setting. */
     static long memtableBytes(Map<String, Object> configs) {
-        return bytes(configs, MEMTABLE_BYTES_CONFIG, DEFAULT_MEMTABLE_BYTES, 1024L * 1024);
+        return bytes(configs, MEMTABLE_BYTES_CONFIG, DEFAULT_MEMTABLE_BYTES, MIN_MEMTABLE_BYTES);
     }
 
     private static long bytes(Map<String, Object> configs, String name, long fallback, long minimum) {

@@ -59,7 +59,7 @@ class RocksDbMemoryTest {
             // Memtables stay per store, two small ones (see the class comment).
             assertThat(a.writeBufferManager()).isNull();
             assertThat(a.writeBufferSize()).isEqualTo(RocksDbMemory.DEFAULT_MEMTABLE_BYTES);
-            assertThat(a.maxWriteBufferNumber()).isEqualTo(2);
+            assertThat(a.maxWriteBufferNumber()).isEqualTo(2).isEqualTo(RocksDbMemory.MEMTABLES_PER_STORE);
         });
     }
 
