@@ -3,6 +3,7 @@ package dev.learnstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnstream.events.ModuleQuizCompleted;
+import dev.learnstream.results.QuizAnalytics;
 import dev.learnstream.results.WindowPartial;
 import dev.learnstream.stack.LocalStack;
 import dev.learnstream.stack.Ports;
@@ -33,7 +34,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Timeout;
  * SIGKILL while events stream in, with minute partials buffered in memory since its last commit
  * and windows half rolled up; a new instance takes over from the last committed transaction.
  * Every event must then count once in the one-minute windows and once in the hour windows
- * (events, or late events of a window that had closed), on the real broker.
+ * (events, or late events of a window that had closed), and once in the learners' quiz analytics,
+ * whose rows were held decoded in memory between commits ({@code DecodedStore}), on the real broker.
  */
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WindowedMetricsCrashIT {
@@ -57,7 +58,7 @@ class WindowedMetricsCrashIT {
     private static final int EVENTS = 6_000;
 
     @Test
-    void aServiceKilledMidStreamLeavesEveryEventCountedOnceInTheWindows() throws Exception {
+    void aServiceKilledMidStreamLeavesEveryEventCountedOnce() throws Exception {
         try (LocalStack stack = LocalStack.start(LocalStack.Options.embedded().withoutPostgres())) {
             final TopicNames names = TopicNames.defaults();
             final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
@@ -100,16 +101,19 @@ class WindowedMetricsCrashIT {
                             StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200)))) {
                 streams.start();
                 final Map<String, Long> counted = new HashMap<>();
-                Waits.until("every event counted in the 1m and 1h windows", Duration.ofSeconds(150),
-                        Duration.ofSeconds(1), () -> {
+                Waits.until("every event counted in the 1m and 1h windows and the quiz analytics",
+                        Duration.ofSeconds(150), Duration.ofSeconds(1), () -> {
                             counted.put("1m", counted(streams, "1m"));
                             counted.put("1h", counted(streams, "1h"));
-                            return counted.get("1m") >= EVENTS && counted.get("1h") >= EVENTS;
+                            counted.put("quizzes", attempts(streams));
+                            return counted.get("1m") >= EVENTS && counted.get("1h") >= EVENTS
+                                    && counted.get("quizzes") >= EVENTS;
                         });
                 // Counted once: nothing more arrives later.
                 Thread.sleep(3_000);
                 assertThat(counted(streams, "1m")).as("events and late events in the 1m windows").isEqualTo(EVENTS);
                 assertThat(counted(streams, "1h")).as("events and late events in the 1h windows").isEqualTo(EVENTS);
+                assertThat(attempts(streams)).as("attempts over the learners' quiz analytics").isEqualTo(EVENTS);
                 streams.close(Duration.ofSeconds(30));
             }
         }
@@ -159,18 +163,27 @@ class WindowedMetricsCrashIT {
         }
     }
 
+    /** Attempts over every row of the quiz analytics (as the last commit left them); -1 while the store moves. */
+    private static long attempts(KafkaStreams streams) {
+        return sum(streams, StoreNames.QUIZ_ANALYTICS, (QuizAnalytics row) -> row.getAttemptCount());
+    }
+
     /** Events plus late events over the windows of one size, dimension "all"; -1 while the store moves. */
     private static long counted(KafkaStreams streams, String size) {
+        return sum(streams, StoreNames.WINDOWED_METRICS, (WindowPartial window) ->
+                window.getWindowSize().equals(size) && window.getDimension().equals("all")
+                        ? window.getEvents() + window.getLateEvents() : 0L);
+    }
+
+    /** {@code count} summed over every row of a store, read through interactive queries; -1 while it moves. */
+    private static <V> long sum(KafkaStreams streams, String storeName, java.util.function.ToLongFunction<V> count) {
         try {
-            final ReadOnlyKeyValueStore<String, WindowPartial> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(StoreNames.WINDOWED_METRICS, QueryableStoreTypes.<String, WindowPartial>keyValueStore()));
+            final ReadOnlyKeyValueStore<String, V> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
             long total = 0;
-            try (KeyValueIterator<String, WindowPartial> all = store.all()) {
+            try (KeyValueIterator<String, V> all = store.all()) {
                 while (all.hasNext()) {
-                    final KeyValue<String, WindowPartial> window = all.next();
-                    if (window.value.getWindowSize().equals(size) && window.value.getDimension().equals("all")) {
-                        total += window.value.getEvents() + window.value.getLateEvents();
-                    }
+                    total += count.applyAsLong(all.next().value);
                 }
             }
             return total;

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -113,9 +115,23 @@ final class BenchCommand {
                     ResultTopics.WINDOWED_METRICS, loaded.total(), withRocksDb(rocksDbMib, StreamsSettings.properties(
                             "bench-topology", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString()))));
-            printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
+            final long written = printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
             printEmissions(out, stack, ResultTopics.WINDOWED_METRICS);
-            out.printf(Locale.ROOT, "pass-through: %.0f events/s%ntopology:     %.0f events/s%n", passThrough, topology);
+            // What Kafka alone costs for the records the topology writes: the same input, each event
+            // copied to as many topics as the topology wrote records per event, with no state and no
+            // decoding. The topology cannot be faster than this; the gap to it is our own work.
+            final int copies = (int) Math.max(1, Math.round((double) written / loaded.total()));
+            final List<String> copyTopics = IntStream.range(0, copies).mapToObj(i -> "bench.write-floor-" + i).toList();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+                admin.createTopics(copyTopics.stream().map(topic -> new NewTopic(topic, partitions, (short) 1)).toList())
+                        .all().get();
+            }
+            final double floor = timed(out, "write floor", stack, copies(inputs, copyTopics), inputs, null,
+                    loaded.total(), StreamsSettings.properties("bench-write-floor", stack.kafkaBootstrap(), settings,
+                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("floor").toString())));
+            out.printf(Locale.ROOT, "pass-through: %.0f events/s%nwrite floor:  %.0f events/s (each event copied to %d"
+                    + " topics: %.3f of the pass-through)%ntopology:     %.0f events/s (%.3f of the write floor)%n",
+                    passThrough, floor, copies, floor / passThrough, topology, topology / floor);
             out.printf(Locale.ROOT, "ratio=%.3f%n", topology / passThrough);
             return 0;
         } catch (InterruptedException e) {
@@ -196,6 +212,16 @@ final class BenchCommand {
         return builder.build();
     }
 
+    /** Reads every input and writes each record unchanged to every one of {@code copyTopics}. */
+    private static Topology copies(List<String> inputs, List<String> copyTopics) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final KStream<byte[], byte[]> events = builder.stream(inputs,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"));
+        copyTopics.forEach(topic -> events.to(topic,
+                Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-" + topic)));
+        return builder.build();
+    }
+
     /**
      * Runs {@code topology} until it is done with the input, and returns events per second.
      * {@code closesInto}: a topic the app also writes on its own schedule once the input has
@@ -249,7 +275,8 @@ final class BenchCommand {
         }
     }
 
-    private static void printWritten(PrintStream out, Map<String, Long> before, Map<String, Long> after, long events) {
+    /** Prints and returns what the topology wrote: records and transaction markers, over all its topics. */
+    private static long printWritten(PrintStream out, Map<String, Long> before, Map<String, Long> after, long events) {
         long total = 0;
         for (final Map.Entry<String, Long> topic : after.entrySet()) {
             final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
@@ -260,6 +287,7 @@ final class BenchCommand {
         }
         out.printf(Locale.ROOT, "topology wrote %,d records and markers, %.2f per input event%n", total,
                 (double) total / events);
+        return total;
     }
 
     /**

@@ -11,14 +11,12 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Per-learner totals ({@value StoreNames#USER_ANALYTICS}, keyed by userId) and engagement per
@@ -38,10 +36,8 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ANALYTICS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, UserAnalytics.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.USER_ENGAGEMENT), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, UserEngagement.class)).withCachingEnabled());
+                DecodedStore.persistent(StoreNames.USER_ANALYTICS, AvroSerdes.avro(serdeConfig, UserAnalytics.class), false),
+                DecodedStore.persistent(StoreNames.USER_ENGAGEMENT, AvroSerdes.avro(serdeConfig, UserEngagement.class), false));
     }
 
     @Override

@@ -34,7 +34,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The FSRS-6 memory of each (user, module) in {@value StoreNames#MEMORY_SCORES}, on the user's
@@ -96,20 +95,13 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_SCORES), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, MemoryScore.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_ALERTS), Serdes.String(),
-                        Serdes.String()).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REVISION_SIGNALS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, RevisionSignal.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_BASELINES), Serdes.String(),
-                        Serdes.Double()).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.AT_RISK), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, AtRiskLearner.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_HISTORY), Serdes.String(),
-                        Serdes.Integer()).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNER_WEIGHTS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, LearnerWeights.class)).withCachingEnabled());
+                DecodedStore.persistent(StoreNames.MEMORY_SCORES, AvroSerdes.avro(serdeConfig, MemoryScore.class), true),
+                DecodedStore.persistent(StoreNames.MEMORY_ALERTS, Serdes.String(), true),
+                DecodedStore.persistent(StoreNames.REVISION_SIGNALS, AvroSerdes.avro(serdeConfig, RevisionSignal.class), false),
+                DecodedStore.persistent(StoreNames.MEMORY_BASELINES, Serdes.Double(), false),
+                DecodedStore.persistent(StoreNames.AT_RISK, AvroSerdes.avro(serdeConfig, AtRiskLearner.class), false),
+                DecodedStore.persistent(StoreNames.MEMORY_HISTORY, Serdes.Integer(), true),
+                DecodedStore.persistent(StoreNames.LEARNER_WEIGHTS, AvroSerdes.avro(serdeConfig, LearnerWeights.class), false));
     }
 
     @Override

@@ -22,7 +22,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Learning progress per (user, course) and (user, course, module) in store
@@ -61,10 +60,8 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEARNING_PROGRESS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, LearningProgress.class)).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PROGRESS_DEADLINES), Serdes.String(),
-                        Serdes.String()).withCachingEnabled());
+                DecodedStore.persistent(StoreNames.LEARNING_PROGRESS, AvroSerdes.avro(serdeConfig, LearningProgress.class), true),
+                DecodedStore.persistent(StoreNames.PROGRESS_DEADLINES, Serdes.String(), true));
     }
 
     @Override

@@ -5,14 +5,12 @@ import dev.learnstream.results.QuizType;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Quiz analytics per (user, domain, course, module, quiz type) in store
@@ -34,8 +32,7 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return StoreSets.ordered(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUIZ_ANALYTICS),
-                Serdes.String(), AvroSerdes.avro(serdeConfig, QuizAnalytics.class)).withCachingEnabled());
+        return StoreSets.ordered(DecodedStore.persistent(StoreNames.QUIZ_ANALYTICS, AvroSerdes.avro(serdeConfig, QuizAnalytics.class), false));
     }
 
     @Override

@@ -22,14 +22,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Struggle detection (seed 004) per learner and subject (the exercise, else the module), with
@@ -56,8 +54,7 @@ final class StruggleProcessor implements ProcessorSupplier<String, SpecificRecor
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STRUGGLE_SIGNALS),
-                Serdes.String(), AvroSerdes.avro(serdeConfig, StruggleWindow.class)).withCachingEnabled());
+        return Set.of(DecodedStore.persistent(StoreNames.STRUGGLE_SIGNALS, AvroSerdes.avro(serdeConfig, StruggleWindow.class), false));
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,7 +18,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Stage 2 of the windowed metrics, keyed by dimension: rolls the one-minute partials of every
@@ -76,8 +74,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WINDOWED_METRICS), Serdes.String(),
-                        AvroSerdes.avro(serdeConfig, WindowPartial.class)).withCachingEnabled());
+                DecodedStore.persistent(StoreNames.WINDOWED_METRICS, AvroSerdes.avro(serdeConfig, WindowPartial.class), false));
     }
 
     @Override

@@ -1,0 +1,527 @@
+package dev.learnstream.topology;
+
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.internals.Change;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.processor.internals.StreamThread;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A key-value store's cache of decoded values, written back at commit: it takes the place of Kafka
+ * Streams' record cache for the stores our processors read and write at every event.
+ *
+ * <p>Kafka Streams' cache keeps serialized values in a tree of byte-array keys shared by all stores
+ * of a thread: every {@code get} walks that tree and decodes the Avro value, every {@code put}
+ * encodes it and walks the tree again. The bench's profile put those walks and codecs at a third of
+ * the stream threads' time. Here a hash map holds the values as objects, the last used ones up to a
+ * bound; a changed value is encoded once, when it is written to the store underneath (metered,
+ * changelogged, RocksDB, without Kafka's cache) at the next commit or when evicted.
+ *
+ * <p>Exactly as with Kafka's cache:
+ * <ul>
+ *   <li>Changes reach the changelog inside the commit, before the input offsets are committed in
+ *       the same transaction (Kafka Streams flushes every {@link CachedStateStore} there), each with
+ *       the record context of the record that made it. A failed commit clears the cache
+ *       ({@link #clearCache}) and the task processes its input again from the last commit.</li>
+ *   <li>A flush listener ({@link FlushedRows}) is called for every row written, with its latest value,
+ *       so a row changed many times between two commits is forwarded once.</li>
+ *   <li>Queries from other threads (interactive queries, standbys) read the store underneath: what
+ *       the last commit wrote.</li>
+ * </ul>
+ *
+ * <p>What differs: {@code get} returns the cached object itself, not a fresh copy, so a processor
+ * must not change a value it does not put back. Range and prefix scans merge the changes not yet
+ * written, in the store's key order (UTF-8 bytes), when the store is built {@code scannable};
+ * otherwise a scan with changes pending fails rather than miss them.
+ */
+final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
+
+    /** Code-point order, which is the order of UTF-8 bytes: the order of the store underneath. */
+    static final Comparator<String> UTF8_ORDER = DecodedStore::compareUtf8;
+
+    private final KeyValueStore<String, V> inner;
+    private final int capacity;
+    private final boolean scannable;
+    /** Cached entries, least recently used first. */
+    private final LinkedHashMap<String, Entry<V>> entries;
+    /** Keys changed since the last write-back, in store order when scannable, else in change order. */
+    private final NavigableMap<String, Entry<V>> dirtySorted;
+    private final List<String> dirtyKeys = new ArrayList<>();
+    private InternalProcessorContext<?, ?> context;
+    private CacheFlushListener<String, V> listener;
+    private Thread initThread;
+
+    /** A cached value (null: known absent or deleted) and, when changed, the record context that changed it. */
+    private static final class Entry<V> {
+        private V value;
+        private boolean dirty;
+        private ProcessorRecordContext changedBy;
+
+        Entry(V value) {
+            this.value = value;
+        }
+    }
+
+    private DecodedStore(KeyValueStore<String, V> inner, int capacity, boolean scannable) {
+        this.inner = inner;
+        this.capacity = capacity;
+        this.scannable = scannable;
+        this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true);
+        this.dirtySorted = scannable ? new TreeMap<>(UTF8_ORDER) : null;
+    }
+
+    /**
+     * Decoded entries kept per store and task. Thousands of learners' rows: the learners active
+     * between two commits and those just before, within a few megabytes per store.
+     */
+    static final int DEFAULT_CAPACITY = 5_000;
+
+    /** A persistent, changelogged store of String keys with its decoded cache. */
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, boolean scannable) {
+        return builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
+                DEFAULT_CAPACITY, scannable);
+    }
+
+    /**
+     * Wraps a key-value store's builder: the store underneath is built without Kafka's cache and keeps
+     * at most {@code capacity} decoded entries; {@code scannable} if processors scan it while it may
+     * hold changes.
+     */
+    static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
+                                                              int capacity, boolean scannable) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("A decoded store keeps at least one entry, got " + capacity);
+        }
+        return new Builder<>(inner.withCachingDisabled(), capacity, scannable);
+    }
+
+    static int compareUtf8(String a, String b) {
+        final int common = Math.min(a.length(), b.length());
+        for (int i = 0; i < common; i++) {
+            final char x = a.charAt(i);
+            final char y = b.charAt(i);
+            if (x != y) {
+                final boolean xs = Character.isSurrogate(x);
+                final boolean ys = Character.isSurrogate(y);
+                // A surrogate stands for a code point above every char of the basic plane.
+                return xs == ys ? Character.compare(x, y) : xs ? 1 : -1;
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    @Override
+    public void init(StateStoreContext stateStoreContext, StateStore root) {
+        if (!(stateStoreContext instanceof InternalProcessorContext<?, ?> internal)) {
+            throw new IllegalStateException("Store " + name() + " needs Kafka Streams' processor context, got "
+                    + stateStoreContext.getClass().getName());
+        }
+        this.context = internal;
+        this.initThread = Thread.currentThread();
+        forget();
+        inner.init(stateStoreContext, root);
+    }
+
+    /** Whether the caller is the task's own thread (processors), not a query from another thread. */
+    private boolean owned() {
+        final Thread current = Thread.currentThread();
+        return current == initThread || current instanceof StreamThread;
+    }
+
+    @Override
+    public V get(String key) {
+        if (!owned()) {
+            return inner.get(key);
+        }
+        return entry(key).value;
+    }
+
+    private Entry<V> entry(String key) {
+        Entry<V> entry = entries.get(key);
+        if (entry == null) {
+            entry = new Entry<>(inner.get(key));
+            entries.put(key, entry);
+            evictBeyondCapacity();
+        }
+        return entry;
+    }
+
+    @Override
+    public void put(String key, V value) {
+        ownedOnly("put");
+        Entry<V> entry = entries.get(key);
+        if (entry == null) {
+            entry = new Entry<>(value);
+            entries.put(key, entry);
+        } else {
+            entry.value = value;
+        }
+        entry.changedBy = context.recordContext();
+        if (!entry.dirty) {
+            entry.dirty = true;
+            if (scannable) {
+                dirtySorted.put(key, entry);
+            } else {
+                dirtyKeys.add(key);
+            }
+        }
+        evictBeyondCapacity();
+    }
+
+    @Override
+    public V putIfAbsent(String key, V value) {
+        final V current = get(key);
+        if (current == null) {
+            put(key, value);
+        }
+        return current;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<String, V>> rows) {
+        rows.forEach(row -> put(row.key, row.value));
+    }
+
+    @Override
+    public V delete(String key) {
+        ownedOnly("delete");
+        final V current = get(key);
+        put(key, null);
+        return current;
+    }
+
+    private void ownedOnly(String operation) {
+        if (!owned()) {
+            throw new IllegalStateException("Store " + name() + " cannot " + operation + " from thread "
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    private void evictBeyondCapacity() {
+        if (entries.size() <= capacity) {
+            return;
+        }
+        final Iterator<Map.Entry<String, Entry<V>>> eldest = entries.entrySet().iterator();
+        while (entries.size() > capacity && eldest.hasNext()) {
+            final Map.Entry<String, Entry<V>> next = eldest.next();
+            final Entry<V> entry = next.getValue();
+            if (entry.dirty) {
+                writeBack(next.getKey(), entry);
+                if (scannable) {
+                    dirtySorted.remove(next.getKey());
+                }
+                // In change order, the key stays listed; write-back at commit skips clean entries.
+            }
+            eldest.remove();
+        }
+    }
+
+    /** Writes a changed entry to the store underneath, as the record that changed it, and passes it on. */
+    private void writeBack(String key, Entry<V> entry) {
+        entry.dirty = false;
+        final ProcessorRecordContext current = context.recordContext();
+        if (entry.changedBy != null) {
+            context.setRecordContext(entry.changedBy);
+        }
+        try {
+            if (entry.value == null) {
+                inner.delete(key);
+            } else {
+                inner.put(key, entry.value);
+                if (listener != null) {
+                    final ProcessorRecordContext changedBy = context.recordContext();
+                    listener.apply(new Record<>(key, new Change<>(entry.value, null), changedBy.timestamp(),
+                            changedBy.headers()));
+                }
+            }
+        } finally {
+            context.setRecordContext(current);
+        }
+    }
+
+    @Override
+    public void flushCache() {
+        if (scannable) {
+            for (final Map.Entry<String, Entry<V>> changed : dirtySorted.entrySet()) {
+                writeBack(changed.getKey(), changed.getValue());
+            }
+            dirtySorted.clear();
+        } else {
+            for (final String key : dirtyKeys) {
+                final Entry<V> entry = entries.get(key);
+                if (entry != null && entry.dirty) {
+                    writeBack(key, entry);
+                }
+            }
+            dirtyKeys.clear();
+        }
+    }
+
+    @Override
+    public void clearCache() {
+        forget();
+    }
+
+    private void forget() {
+        entries.clear();
+        dirtyKeys.clear();
+        if (scannable) {
+            dirtySorted.clear();
+        }
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<String, V> listener, boolean sendOldValues) {
+        if (sendOldValues) {
+            return false;
+        }
+        this.listener = listener;
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        flushCache();
+        inner.flush();
+    }
+
+    @Override
+    public void close() {
+        forget();
+        inner.close();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return inner.approximateNumEntries();
+    }
+
+    @Override
+    public KeyValueIterator<String, V> range(String from, String to) {
+        if (!owned()) {
+            return inner.range(from, to);
+        }
+        if (from != null && to != null && UTF8_ORDER.compare(from, to) > 0) {
+            return inner.range(from, to); // Empty, as Kafka Streams answers an inverted range.
+        }
+        return merged(inner.range(from, to), pending(from, to, null));
+    }
+
+    @Override
+    public KeyValueIterator<String, V> all() {
+        if (!owned()) {
+            return inner.all();
+        }
+        return merged(inner.all(), pending(null, null, null));
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS serializer) {
+        if (!owned()) {
+            return inner.prefixScan(prefix, serializer);
+        }
+        if (!(prefix instanceof String text) || !(serializer instanceof StringSerializer)) {
+            throw new IllegalArgumentException("Store " + name() + " scans by a String prefix only");
+        }
+        return merged(inner.prefixScan(prefix, serializer), pending(text, null, text));
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseRange(String from, String to) {
+        if (!owned()) {
+            return inner.reverseRange(from, to);
+        }
+        throw new UnsupportedOperationException("Store " + name() + " scans backwards for queries only");
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseAll() {
+        if (!owned()) {
+            return inner.reverseAll();
+        }
+        throw new UnsupportedOperationException("Store " + name() + " scans backwards for queries only");
+    }
+
+    /**
+     * The changes not yet written back between two bounds (inclusive; null: open) and, unless null,
+     * with a prefix, in store order.
+     */
+    private Iterator<Map.Entry<String, V>> pending(String from, String to, String prefix) {
+        if (!scannable) {
+            if (dirtyKeys.stream().map(entries::get).anyMatch(entry -> entry != null && entry.dirty)) {
+                throw new IllegalStateException("Store " + name() + " holds changes and is not built scannable");
+            }
+            return java.util.Collections.emptyIterator();
+        }
+        final NavigableMap<String, Entry<V>> view = from == null
+                ? (to == null ? dirtySorted : dirtySorted.headMap(to, true))
+                : (to == null ? dirtySorted.tailMap(from, true) : dirtySorted.subMap(from, true, to, true));
+        // A copy: the caller may change the store while it goes through the rows. The keys with a
+        // prefix come together in this order, from the prefix on: the copy stops after them.
+        final List<Map.Entry<String, V>> copy = new ArrayList<>();
+        for (final Map.Entry<String, Entry<V>> entry : view.entrySet()) {
+            if (prefix != null && !entry.getKey().startsWith(prefix)) {
+                break;
+            }
+            copy.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue().value));
+        }
+        return copy.iterator();
+    }
+
+    /** The store's rows with the pending changes over them: changed values replace, deletions hide. */
+    private KeyValueIterator<String, V> merged(KeyValueIterator<String, V> stored,
+                                               Iterator<Map.Entry<String, V>> pending) {
+        return new KeyValueIterator<>() {
+            private KeyValue<String, V> nextStored = stored.hasNext() ? stored.next() : null;
+            private Map.Entry<String, V> nextPending = pending.hasNext() ? pending.next() : null;
+            private KeyValue<String, V> next = advance();
+
+            private KeyValue<String, V> advance() {
+                while (nextStored != null || nextPending != null) {
+                    final int order = nextStored == null ? 1 : nextPending == null ? -1
+                            : UTF8_ORDER.compare(nextStored.key, nextPending.getKey());
+                    if (order < 0) {
+                        final KeyValue<String, V> row = nextStored;
+                        nextStored = stored.hasNext() ? stored.next() : null;
+                        return row;
+                    }
+                    if (order == 0) {
+                        nextStored = stored.hasNext() ? stored.next() : null;
+                    }
+                    final String key = nextPending.getKey();
+                    final V value = nextPending.getValue();
+                    nextPending = pending.hasNext() ? pending.next() : null;
+                    if (value != null) {
+                        return KeyValue.pair(key, value);
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public KeyValue<String, V> next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                final KeyValue<String, V> current = next;
+                next = advance();
+                return current;
+            }
+
+            @Override
+            public String peekNextKey() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                return next.key;
+            }
+
+            @Override
+            public void close() {
+                stored.close();
+            }
+        };
+    }
+
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, int capacity, boolean scannable)
+            implements StoreBuilder<KeyValueStore<String, V>> {
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
+            return this; // This is the cache.
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, V>> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
+            return new Builder<>(inner.withLoggingEnabled(config), capacity, scannable);
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
+            return new Builder<>(inner.withLoggingDisabled(), capacity, scannable);
+        }
+
+        @Override
+        public KeyValueStore<String, V> build() {
+            return new DecodedStore<>(inner.build(), capacity, scannable);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}
