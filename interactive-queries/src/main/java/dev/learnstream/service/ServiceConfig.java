@@ -2,6 +2,7 @@ package dev.learnstream.service;
 
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.DecodedStore;
 import dev.learnstream.topology.RocksDbMemory;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.NamedSettings;
@@ -84,10 +85,14 @@ public record ServiceConfig(Map<String, Object> kafka, Map<String, Object> serde
         final int memtableMib = named.integer("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB",
                 (int) (RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20), (int) (RocksDbMemory.MIN_MEMTABLE_BYTES >> 20), 1024);
 
+        final int decodedEntries = named.integer("LEARNSTREAM_DECODED_ENTRIES", DecodedStore.DEFAULT_ENTRIES, 1,
+                Integer.MAX_VALUE);
+
         final Map<String, Object> kafka = new LinkedHashMap<>();
         kafka.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         kafka.put(RocksDbMemory.CACHE_BYTES_CONFIG, (long) rocksDbMib << 20);
         kafka.put(RocksDbMemory.MEMTABLE_BYTES_CONFIG, (long) memtableMib << 20);
+        kafka.put(DecodedStore.ENTRIES_CONFIG, decodedEntries);
         // Standbys let a surviving instance answer for a dead one at once, flagged as stale.
         kafka.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys);
         settings.forEach((name, value) -> {

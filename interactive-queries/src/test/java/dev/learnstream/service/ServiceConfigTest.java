@@ -3,6 +3,7 @@ package dev.learnstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.learnstream.topology.DecodedStore;
 import dev.learnstream.topology.RocksDbMemory;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,5 +41,16 @@ class ServiceConfigTest {
         env.remove("LEARNSTREAM_ROCKSDB_CACHE_MIB");
         env.put("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB", "0");
         assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_ROCKSDB_MEMTABLE_MIB");
+    }
+
+    @Test
+    void theDecodedEntriesPerStoreAreASettingAndABadOneStopsTheStart() {
+        assertThat(ServiceConfig.fromSettings(minimal()).kafka().get(DecodedStore.ENTRIES_CONFIG))
+                .isEqualTo(DecodedStore.DEFAULT_ENTRIES);
+        final Map<String, String> env = minimal();
+        env.put("LEARNSTREAM_DECODED_ENTRIES", "20000");
+        assertThat(ServiceConfig.fromSettings(env).kafka().get(DecodedStore.ENTRIES_CONFIG)).isEqualTo(20_000);
+        env.put("LEARNSTREAM_DECODED_ENTRIES", "0");
+        assertThatThrownBy(() -> ServiceConfig.fromSettings(env)).hasMessageContaining("LEARNSTREAM_DECODED_ENTRIES");
     }
 }

@@ -7,6 +7,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.DecodedStore;
 import dev.learnstream.topology.RocksDbMemory;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
@@ -58,7 +59,7 @@ final class BenchCommand {
     static int run(List<String> args, PrintStream out) {
         final Set<String> valued = new HashSet<>(StackChoice.OPTIONS);
         valued.addAll(Set.of("events", "learners", "partitions", "threads", "commit-interval", "cache-mib",
-                "history-days", "rocksdb-cache-mib"));
+                "history-days", "rocksdb-cache-mib", "decoded-entries"));
         final Options options = Options.parse("bench", args, valued, Set.of());
         final long events = options.number("events", 2_000_000, Long.MAX_VALUE);
         final int learners = options.integer("learners", 10_000);
@@ -73,6 +74,11 @@ final class BenchCommand {
         final long historyDays = options.number("history-days", 60, 3650);
         // 0: Kafka Streams' own RocksDB settings (a block cache and three 16 MB memtables per store).
         final long rocksDbMib = options.number("rocksdb-cache-mib", RocksDbMemory.DEFAULT_CACHE_BYTES >> 20, 1 << 20);
+        // Decoded values kept per store and task, in front of the learner, memory and window stores.
+        final long decodedEntries = options.number("decoded-entries", DecodedStore.DEFAULT_ENTRIES, Integer.MAX_VALUE);
+        if (decodedEntries < 1) {
+            throw new UsageException("--decoded-entries must be at least 1, got " + decodedEntries);
+        }
         final long minimumMib = RocksDbMemory.MIN_CACHE_BYTES >> 20;
         if (rocksDbMib > 0 && rocksDbMib < minimumMib) {
             throw new UsageException("--rocksdb-cache-mib must be 0 (Kafka Streams' RocksDB settings) or at least "
@@ -95,14 +101,15 @@ final class BenchCommand {
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
             final Map<String, Object> tuning = Map.of(
                     RocksDbMemory.CACHE_BYTES_CONFIG, Math.max(minimumMib, rocksDbMib) << 20, // unused when 0
+                    DecodedStore.ENTRIES_CONFIG, decodedEntries,
                     StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs,
                     StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                     StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMib * 1024 * 1024,
                     StreamsConfig.producerPrefix("linger.ms"), 20,
                     StreamsConfig.producerPrefix("batch.size"), 262_144,
                     StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
-            out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=%dMiB linger.ms=20 batch.size=256KiB"
-                    + " max.poll.records=2000 rocksdb=%s%n", commitMs, threads, cacheMib,
+            out.printf(Locale.ROOT, "tuning: commit.interval.ms=%d threads=%d cache=%dMiB decoded.entries=%d linger.ms=20"
+                    + " batch.size=256KiB max.poll.records=2000 rocksdb=%s%n", commitMs, threads, cacheMib, decodedEntries,
                     rocksDbMib == 0 ? "Kafka Streams' per-store defaults" : String.format(Locale.ROOT,
                             "%dMiB shared cache, %dx%dMiB memtables per store", rocksDbMib,
                             RocksDbMemory.MEMTABLES_PER_STORE, RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20));

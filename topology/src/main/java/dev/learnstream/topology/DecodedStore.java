@@ -62,16 +62,16 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * written, in the store's key order (UTF-8 bytes), when the store is built {@code scannable};
  * otherwise a scan with changes pending fails rather than miss them.
  */
-final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
+public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
 
     /** Code-point order, which is the order of UTF-8 bytes: the order of the store underneath. */
     static final Comparator<String> UTF8_ORDER = DecodedStore::compareUtf8;
 
     private final KeyValueStore<String, V> inner;
-    private final int capacity;
     private final boolean scannable;
-    /** Cached entries, least recently used first. */
-    private final LinkedHashMap<String, Entry<V>> entries;
+    /** Cached entries, least recently used first; at most {@code capacity}, read from the settings at init. */
+    private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private int capacity = DEFAULT_ENTRIES;
     /** Keys changed since the last write-back, in store order when scannable, else in change order. */
     private final NavigableMap<String, Entry<V>> dirtySorted;
     private final List<String> dirtyKeys = new ArrayList<>();
@@ -90,37 +90,52 @@ final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStor
         }
     }
 
-    private DecodedStore(KeyValueStore<String, V> inner, int capacity, boolean scannable) {
+    private DecodedStore(KeyValueStore<String, V> inner, boolean scannable) {
         this.inner = inner;
-        this.capacity = capacity;
         this.scannable = scannable;
-        this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true);
         this.dirtySorted = scannable ? new TreeMap<>(UTF8_ORDER) : null;
     }
 
+    /** Decoded entries kept per store and task: the Kafka Streams setting. */
+    public static final String ENTRIES_CONFIG = "learnstream.decoded.entries";
     /**
-     * Decoded entries kept per store and task. Thousands of learners' rows: the learners active
-     * between two commits and those just before, within a few megabytes per store.
+     * By default: thousands of learners' rows, the learners active between two commits and those
+     * just before; a few megabytes per store and task.
      */
-    static final int DEFAULT_CAPACITY = 5_000;
+    public static final int DEFAULT_ENTRIES = 5_000;
+
+    /** The entries kept per store and task ({@value #ENTRIES_CONFIG}), or the default; fails naming the setting. */
+    static int entries(Map<String, Object> configs) {
+        final Object value = configs.get(ENTRIES_CONFIG);
+        if (value == null) {
+            return DEFAULT_ENTRIES;
+        }
+        final long entries;
+        try {
+            entries = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ENTRIES_CONFIG + " must be a whole number of entries, got '" + value + "'");
+        }
+        if (entries < 1 || entries > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(ENTRIES_CONFIG + " must be between 1 and " + Integer.MAX_VALUE + ", got "
+                    + entries);
+        }
+        return (int) entries;
+    }
 
     /** A persistent, changelogged store of String keys with its decoded cache. */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, boolean scannable) {
         return builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
-                DEFAULT_CAPACITY, scannable);
+                scannable);
     }
 
     /**
-     * Wraps a key-value store's builder: the store underneath is built without Kafka's cache and keeps
-     * at most {@code capacity} decoded entries; {@code scannable} if processors scan it while it may
-     * hold changes.
+     * Wraps a key-value store's builder: the store underneath is built without Kafka's cache;
+     * {@code scannable} if processors scan it while it may hold changes.
      */
     static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
-                                                              int capacity, boolean scannable) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("A decoded store keeps at least one entry, got " + capacity);
-        }
-        return new Builder<>(inner.withCachingDisabled(), capacity, scannable);
+                                                              boolean scannable) {
+        return new Builder<>(inner.withCachingDisabled(), scannable);
     }
 
     static int compareUtf8(String a, String b) {
@@ -145,6 +160,7 @@ final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStor
                     + stateStoreContext.getClass().getName());
         }
         this.context = internal;
+        this.capacity = entries(stateStoreContext.appConfigs());
         this.initThread = Thread.currentThread();
         forget();
         inner.init(stateStoreContext, root);
@@ -481,7 +497,7 @@ final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStor
         };
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, int capacity, boolean scannable)
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, boolean scannable)
             implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
@@ -496,17 +512,17 @@ final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStor
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config), capacity, scannable);
+            return new Builder<>(inner.withLoggingEnabled(config), scannable);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled(), capacity, scannable);
+            return new Builder<>(inner.withLoggingDisabled(), scannable);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new DecodedStore<>(inner.build(), capacity, scannable);
+            return new DecodedStore<>(inner.build(), scannable);
         }
 
         @Override

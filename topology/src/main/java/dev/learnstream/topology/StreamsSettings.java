@@ -64,6 +64,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.class);
         props.put(RocksDbMemory.CACHE_BYTES_CONFIG, RocksDbMemory.DEFAULT_CACHE_BYTES);
         props.put(RocksDbMemory.MEMTABLE_BYTES_CONFIG, RocksDbMemory.DEFAULT_MEMTABLE_BYTES);
+        props.put(DecodedStore.ENTRIES_CONFIG, DecodedStore.DEFAULT_ENTRIES);
         props.putAll(overrides);
         longerTransactionsForLongerCommits(props);
         // Checked now, not when the first store opens on a stream thread.
@@ -71,6 +72,7 @@ public final class StreamsSettings {
         props.forEach((key, value) -> all.put(key.toString(), value));
         RocksDbMemory.cacheBytes(all);
         RocksDbMemory.memtableBytes(all);
+        DecodedStore.entries(all);
         return props;
     }
 }

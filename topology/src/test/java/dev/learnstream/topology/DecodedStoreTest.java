@@ -63,10 +63,7 @@ class DecodedStoreTest {
                 .process(new ProcessorSupplier<String, String, String, String>() {
                     @Override
                     public Set<StoreBuilder<?>> stores() {
-                        return Set.of(capacity == DecodedStore.DEFAULT_CAPACITY ? store
-                                : DecodedStore.builder(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                                        org.apache.kafka.streams.state.Stores.persistentKeyValueStore(STORE),
-                                        Serdes.String(), Serdes.String()), capacity, scannable));
+                        return Set.of(store);
                     }
 
                     @Override
@@ -91,6 +88,7 @@ class DecodedStoreTest {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decoded-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:1234");
+        props.put(DecodedStore.ENTRIES_CONFIG, capacity);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/learnstream-decoded-"
                 + System.nanoTime());
         driver = new TopologyTestDriver(builder.build(), props, AT);
@@ -130,7 +128,7 @@ class DecodedStoreTest {
 
     @Test
     void aRowChangedManyTimesBetweenCommitsIsWrittenAndForwardedOnceWithItsLastValue() {
-        start(DecodedStore.DEFAULT_CAPACITY, false);
+        start(DecodedStore.DEFAULT_ENTRIES, false);
         run(store -> {
             store.put("u1", "1");
             store.put("u1", "2");
@@ -165,7 +163,7 @@ class DecodedStoreTest {
 
     @Test
     void scansMergeTheChangesNotYetWrittenInTheStoresByteOrder() {
-        start(DecodedStore.DEFAULT_CAPACITY, true);
+        start(DecodedStore.DEFAULT_ENTRIES, true);
         final String emoji = "u\uD83D\uDE00"; // above the basic plane: after "u\uFFFD" in UTF-8
         final String replacement = "u\uFFFD";
         run(store -> {
@@ -215,7 +213,7 @@ class DecodedStoreTest {
 
     @Test
     void queriesFromAnotherThreadSeeWhatTheLastCommitWrote() {
-        start(DecodedStore.DEFAULT_CAPACITY, true);
+        start(DecodedStore.DEFAULT_ENTRIES, true);
         run(store -> store.put("u1", "committed"));
         run(store -> {
             store.put("u1", "pending");
@@ -238,7 +236,7 @@ class DecodedStoreTest {
 
     @Test
     void aStoreNotBuiltScannableRefusesToScanOverPendingChanges() {
-        start(DecodedStore.DEFAULT_CAPACITY, false);
+        start(DecodedStore.DEFAULT_ENTRIES, false);
         run(store -> assertEquals(List.of(), list(store.all()))); // nothing pending: the store underneath answers
         final StreamsException failed = assertThrows(StreamsException.class, () -> run(store -> {
             store.put("u1", "pending");
@@ -252,8 +250,22 @@ class DecodedStoreTest {
     }
 
     @Test
+    void theNumberOfEntriesIsASettingCheckedByName() {
+        assertEquals(DecodedStore.DEFAULT_ENTRIES, DecodedStore.entries(java.util.Map.of()));
+        assertEquals(200, DecodedStore.entries(java.util.Map.of(DecodedStore.ENTRIES_CONFIG, " 200")));
+        for (final Object bad : List.of("0", "-3", "lots", 3_000_000_000L)) {
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> DecodedStore.entries(java.util.Map.of(DecodedStore.ENTRIES_CONFIG, bad)));
+            assertTrue(refused.getMessage().startsWith(DecodedStore.ENTRIES_CONFIG + " must be"), refused.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> StreamsSettings.properties("app", "dummy:1234",
+                TopologySettings.defaults(dev.learnstream.topics.TopicNames.defaults(), java.util.Map.of()),
+                java.util.Map.of(DecodedStore.ENTRIES_CONFIG, 0)));
+    }
+
+    @Test
     void aCommitWritesEveryChangeWithTheTimestampOfTheRecordThatMadeIt() {
-        start(DecodedStore.DEFAULT_CAPACITY, false);
+        start(DecodedStore.DEFAULT_ENTRIES, false);
         action.set(store -> store.put("u1", "first"));
         commands.pipeInput("k", "run", AT.plusSeconds(5));
         final TestRecord<String, String> row = rows.readRecord();
