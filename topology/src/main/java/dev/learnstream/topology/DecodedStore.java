@@ -40,8 +40,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *
  * <p>Kafka Streams' cache keeps serialized values in a tree of byte-array keys shared by all stores
  * of a thread: every {@code get} walks that tree and decodes the Avro value, every {@code put}
- * encodes it and walks the tree again. The bench's profile put those walks and codecs at a third of
- * the stream threads' time. Here a hash map holds the values as objects, the last used ones up to a
+ * encodes it and walks the tree again. The bench's profile put those walks and codecs at about a third
+ * of the stream threads' time. Here a hash map holds the values as objects, the last used ones up to a
  * bound; a changed value is encoded once, when it is written to the store underneath (metered,
  * changelogged, RocksDB, without Kafka's cache) at the next commit or when evicted.
  *
@@ -49,8 +49,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <ul>
  *   <li>Changes reach the changelog inside the commit, before the input offsets are committed in
  *       the same transaction (Kafka Streams flushes every {@link CachedStateStore} there), each with
- *       the record context of the record that made it. A failed commit clears the cache
- *       ({@link #clearCache}) and the task processes its input again from the last commit.</li>
+ *       the record context of the record that made it. A task that fails is closed and opened
+ *       again, and one that moves is cleared ({@link #clearCache}): either way the cache starts
+ *       empty and the task processes its input again from the last commit.</li>
  *   <li>A flush listener ({@link FlushedRows}) is called for every row written, with its latest value,
  *       so a row changed many times between two commits is forwarded once.</li>
  *   <li>Queries from other threads (interactive queries, standbys) read the store underneath: what

@@ -25,7 +25,8 @@ final class FlushedRows {
     }
 
     /**
-     * Forwards every row that {@code store} (a key-value store with caching enabled) flushes, under
+     * Forwards every row that {@code store} (a key-value store with Kafka's cache enabled, or a
+     * {@link DecodedStore}) flushes, under
      * the store's key, from the processor whose {@code init} calls this; deleted rows are not
      * forwarded.
      */
