@@ -85,9 +85,12 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         private V value;
         private boolean dirty;
         private ProcessorRecordContext changedBy;
+        /** Whether the store underneath holds a value for the key; null while unknown (put unread). */
+        private Boolean stored;
 
-        Entry(V value) {
+        Entry(V value, Boolean stored) {
             this.value = value;
+            this.stored = stored;
         }
     }
 
@@ -184,7 +187,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     private Entry<V> entry(String key) {
         Entry<V> entry = entries.get(key);
         if (entry == null) {
-            entry = new Entry<>(inner.get(key));
+            final V value = inner.get(key);
+            entry = new Entry<>(value, value != null);
             entries.put(key, entry);
             evictBeyondCapacity();
         }
@@ -196,7 +200,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         ownedOnly("put");
         Entry<V> entry = entries.get(key);
         if (entry == null) {
-            entry = new Entry<>(value);
+            entry = new Entry<>(value, null);
             entries.put(key, entry);
         } else {
             entry.value = value;
@@ -264,13 +268,18 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     /** Writes a changed entry to the store underneath, as the record that changed it, and passes it on. */
     private void writeBack(String key, Entry<V> entry) {
         entry.dirty = false;
+        final Boolean wasStored = entry.stored;
+        entry.stored = entry.value != null;
         final ProcessorRecordContext current = context.recordContext();
         if (entry.changedBy != null) {
             context.setRecordContext(entry.changedBy);
         }
         try {
             if (entry.value == null) {
-                inner.delete(key);
+                // A row made and deleted between two write-backs never reached the store: no tombstone.
+                if (wasStored == Boolean.TRUE || wasStored == null && inner.get(key) != null) {
+                    inner.delete(key);
+                }
             } else {
                 inner.put(key, entry.value);
                 if (listener != null) {
