@@ -59,12 +59,28 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     /** How often a learner partition's latest watermark is written to the store. */
     static final Duration KEEP_WATERMARK_EVERY = Duration.ofMinutes(1);
 
+    /**
+     * Wall-clock time one scan may spend closing windows; what is left closes at the next scan.
+     * Under exactly-once a scan's output is one transaction, which the broker aborts after 10 s
+     * (the producer's transaction timeout): a replay from scratch can make hundreds of thousands
+     * of windows due at once, and one scan closing them all was seen to take longer than that,
+     * fencing the task and starting its work over.
+     */
+    static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
+    private final Duration closeBudget;
 
     WindowedMetricsProcessor(Map<String, ?> serdeConfig, Duration scanEvery) {
+        this(serdeConfig, scanEvery, CLOSE_BUDGET);
+    }
+
+    /** {@code closeBudget}: see {@link #CLOSE_BUDGET}; at least one window closes per scan whatever it is. */
+    WindowedMetricsProcessor(Map<String, ?> serdeConfig, Duration scanEvery, Duration closeBudget) {
         this.serdeConfig = serdeConfig;
         this.scanEvery = scanEvery;
+        this.closeBudget = closeBudget;
     }
 
     static String key(WindowSizes size, String dimension, String value, long start) {
@@ -212,10 +228,18 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }
-                // In time order, including windows that a closing minute creates already due.
+                // In time order, including windows that a closing minute creates already due; within
+                // the budget, the rest at the next scan (still in time order, so a minute is always
+                // rolled into its bigger windows before they close).
                 final String bound = Keys.of(Keys.time(now + 1));
+                final long stopAt = System.nanoTime() + closeBudget.toNanos();
+                boolean first = true;
                 for (Map.Entry<String, String> entry = due.firstEntry(); entry != null && entry.getKey().compareTo(bound) < 0;
                      entry = due.firstEntry()) {
+                    if (!first && System.nanoTime() - stopAt >= 0) {
+                        return;
+                    }
+                    first = false;
                     due.remove(entry.getKey());
                     final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
                     final WindowPartial window = windows.get(key);

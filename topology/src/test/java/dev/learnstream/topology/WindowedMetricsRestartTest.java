@@ -51,13 +51,17 @@ class WindowedMetricsRestartTest {
      * may close windows at {@code wallMs}.
      */
     private void start(long wallMs) {
+        start(wallMs, supplier);
+    }
+
+    private void start(long wallMs, WindowedMetricsProcessor with) {
         context = new MockProcessorContext<>();
         if (!store.isOpen()) {
             store.init(context.getStateStoreContext(), store);
         }
         context.addStateStore(store);
         context.setCurrentSystemTimeMs(wallMs - WindowedMetricsProcessor.SETTLE.toMillis() - 1_000);
-        processor = supplier.get();
+        processor = with.get();
         processor.init(context);
         context.setCurrentSystemTimeMs(wallMs);
     }
@@ -127,6 +131,28 @@ class WindowedMetricsRestartTest {
         assertThat(fiveMinutes.getEvents()).isEqualTo(1);
         assertThat(fiveMinutes.getAverageScore()).isEqualTo(80.0);
         assertThat(punctuate()).as("each window is final once").isEmpty();
+    }
+
+    @Test
+    void aScanOutOfTimeLeavesTheRestToTheNextInTimeOrder() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        // No time at all: each scan closes the one window it must close to make progress.
+        start(wall, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
+        partial(MINUTE, "u1", 80);
+        partial(MINUTE.plus(Duration.ofMinutes(1)), "u2", 60);
+        minute(MINUTE.plus(Duration.ofMinutes(2)), "u3", 70);
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(10)));
+        final List<String> closed = new java.util.ArrayList<>();
+        for (int scan = 0; scan < 4; scan++) {
+            final List<WindowedMetric> out = punctuate();
+            assertThat(out).as("scan %d", scan).hasSize(1);
+            closed.add(window(out.get(0)));
+        }
+        assertThat(closed).containsExactly("1m@" + MINUTE, "1m@" + MINUTE.plus(Duration.ofMinutes(1)),
+                "1m@" + MINUTE.plus(Duration.ofMinutes(2)), "5m@" + MINUTE);
+        assertThat(punctuate()).as("nothing left").isEmpty();
+        assertThat(store.get(key(WindowSizes.FIVE_MINUTES, MINUTE)).getEvents()).as("every minute rolled up")
+                .isEqualTo(3);
     }
 
     @Test
