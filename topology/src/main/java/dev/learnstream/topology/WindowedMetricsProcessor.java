@@ -60,13 +60,16 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     static final Duration KEEP_WATERMARK_EVERY = Duration.ofMinutes(1);
 
     /**
-     * Wall-clock time one scan may spend closing windows; what is left closes at the next scan.
+     * Wall-clock time one scan may spend closing windows; what is left goes on
+     * {@link #CATCH_UP_AFTER} later, after a commit.
      * Under exactly-once a scan's output is one transaction, which the broker aborts after 10 s
      * (the producer's transaction timeout): a replay from scratch can make hundreds of thousands
      * of windows due at once, and one scan closing them all was seen to take longer than that,
      * fencing the task and starting its work over.
      */
     static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+    /** How soon a scan that ran out of time goes on (after a commit), instead of at the next scan. */
+    static final Duration CATCH_UP_AFTER = Duration.ofMillis(250);
 
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
@@ -105,6 +108,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             /** Learner partition task → when its watermark was last written to the store (wall clock). */
             private final Map<String, Long> keptAt = new HashMap<>();
             private long settledAt;
+            /** The last scan ran out of time with windows still due. */
+            private boolean behind;
 
             @Override
             public void init(ProcessorContext<String, WindowedMetric> context) {
@@ -126,7 +131,14 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 // A first start knows no learner partition yet: give them time to report.
                 settledAt = upstream.isEmpty() ? wall + SETTLE.toMillis() : Long.MIN_VALUE;
+                behind = false;
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
+                // Each punctuation is followed by a chance to commit: a backlog closes in short transactions.
+                context.schedule(CATCH_UP_AFTER, PunctuationType.WALL_CLOCK_TIME, at -> {
+                    if (behind) {
+                        close(at);
+                    }
+                });
             }
 
             private void watermark(WindowPartial mark, long wall) {
@@ -229,14 +241,16 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     return;
                 }
                 // In time order, including windows that a closing minute creates already due; within
-                // the budget, the rest at the next scan (still in time order, so a minute is always
-                // rolled into its bigger windows before they close).
+                // the budget, the rest in the next punctuation (still in time order, so a minute is
+                // always rolled into its bigger windows before they close).
                 final String bound = Keys.of(Keys.time(now + 1));
                 final long stopAt = System.nanoTime() + closeBudget.toNanos();
+                behind = false;
                 boolean first = true;
                 for (Map.Entry<String, String> entry = due.firstEntry(); entry != null && entry.getKey().compareTo(bound) < 0;
                      entry = due.firstEntry()) {
                     if (!first && System.nanoTime() - stopAt >= 0) {
+                        behind = true;
                         return;
                     }
                     first = false;
