@@ -110,16 +110,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     /** The entries kept per store and task ({@value #ENTRIES_CONFIG}), or the default; fails naming the setting. */
     static int entries(Map<String, Object> configs) {
-        final Object value = configs.get(ENTRIES_CONFIG);
-        if (value == null) {
-            return DEFAULT_ENTRIES;
-        }
-        final long entries;
-        try {
-            entries = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ENTRIES_CONFIG + " must be a whole number of entries, got '" + value + "'");
-        }
+        final long entries = StreamsSettings.number(configs, ENTRIES_CONFIG, DEFAULT_ENTRIES, "entries");
         if (entries < 1 || entries > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(ENTRIES_CONFIG + " must be between 1 and " + Integer.MAX_VALUE + ", got "
                     + entries);

@@ -56,16 +56,7 @@ public final class RocksDbMemory implements RocksDBConfigSetter {
     }
 
     private static long bytes(Map<String, Object> configs, String name, long fallback, long minimum) {
-        final Object value = configs.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        final long bytes;
-        try {
-            bytes = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of bytes, got '" + value + "'");
-        }
+        final long bytes = StreamsSettings.number(configs, name, fallback, "bytes");
         if (bytes < minimum) {
             throw new IllegalArgumentException(name + " must be at least " + (minimum >> 20) + " MiB, got " + bytes
                     + " bytes");

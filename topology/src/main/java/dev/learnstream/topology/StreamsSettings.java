@@ -41,6 +41,22 @@ public final class StreamsSettings {
         }
     }
 
+    /**
+     * A whole-number setting of ours among Kafka Streams' configs (a number, or its text), or
+     * {@code fallback} when absent; fails naming the setting and the {@code unit} it counts.
+     */
+    static long number(Map<String, Object> configs, String name, long fallback, String unit) {
+        final Object value = configs.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of " + unit + ", got '" + value + "'");
+        }
+    }
+
     public static Properties properties(String applicationId, String bootstrapServers, TopologySettings settings,
                                         Map<String, ?> overrides) {
         final Properties props = new Properties();
