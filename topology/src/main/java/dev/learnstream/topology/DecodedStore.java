@@ -73,9 +73,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     /** Cached entries, least recently used first; at most {@code capacity}, read from the settings at init. */
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int capacity = DEFAULT_ENTRIES;
-    /** Keys changed since the last write-back, in store order when scannable, else in change order. */
-    private final NavigableMap<String, Entry<V>> dirtySorted;
-    private final List<String> dirtyKeys = new ArrayList<>();
+    /**
+     * Entries changed since their last write-back: in store order (a {@link NavigableMap}) when
+     * scannable, else in change order.
+     */
+    private final Map<String, Entry<V>> dirty;
     private InternalProcessorContext<?, ?> context;
     private CacheFlushListener<String, V> listener;
     private Thread initThread;
@@ -97,7 +99,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     private DecodedStore(KeyValueStore<String, V> inner, boolean scannable) {
         this.inner = inner;
         this.scannable = scannable;
-        this.dirtySorted = scannable ? new TreeMap<>(UTF8_ORDER) : null;
+        this.dirty = scannable ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
     }
 
     /** Decoded entries kept per store and task: the Kafka Streams setting. */
@@ -199,11 +201,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         entry.changedBy = context.recordContext();
         if (!entry.dirty) {
             entry.dirty = true;
-            if (scannable) {
-                dirtySorted.put(key, entry);
-            } else {
-                dirtyKeys.add(key);
-            }
+            dirty.put(key, entry);
         }
         evictBeyondCapacity();
     }
@@ -247,10 +245,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             final Entry<V> entry = next.getValue();
             if (entry.dirty) {
                 writeBack(next.getKey(), entry);
-                if (scannable) {
-                    dirtySorted.remove(next.getKey());
-                }
-                // In change order, the key stays listed; write-back at commit skips clean entries.
+                dirty.remove(next.getKey());
             }
             eldest.remove();
         }
@@ -286,20 +281,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     @Override
     public void flushCache() {
-        if (scannable) {
-            for (final Map.Entry<String, Entry<V>> changed : dirtySorted.entrySet()) {
-                writeBack(changed.getKey(), changed.getValue());
-            }
-            dirtySorted.clear();
-        } else {
-            for (final String key : dirtyKeys) {
-                final Entry<V> entry = entries.get(key);
-                if (entry != null && entry.dirty) {
-                    writeBack(key, entry);
-                }
-            }
-            dirtyKeys.clear();
+        for (final Map.Entry<String, Entry<V>> changed : dirty.entrySet()) {
+            writeBack(changed.getKey(), changed.getValue());
         }
+        dirty.clear();
     }
 
     @Override
@@ -309,10 +294,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     private void forget() {
         entries.clear();
-        dirtyKeys.clear();
-        if (scannable) {
-            dirtySorted.clear();
-        }
+        dirty.clear();
     }
 
     @Override
@@ -418,14 +400,15 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
      */
     private Iterator<Map.Entry<String, V>> pending(String from, String to, String prefix) {
         if (!scannable) {
-            if (dirtyKeys.stream().map(entries::get).anyMatch(entry -> entry != null && entry.dirty)) {
+            if (!dirty.isEmpty()) {
                 throw new IllegalStateException("Store " + name() + " holds changes and is not built scannable");
             }
             return java.util.Collections.emptyIterator();
         }
+        final NavigableMap<String, Entry<V>> sorted = (NavigableMap<String, Entry<V>>) dirty;
         final NavigableMap<String, Entry<V>> view = from == null
-                ? (to == null ? dirtySorted : dirtySorted.headMap(to, true))
-                : (to == null ? dirtySorted.tailMap(from, true) : dirtySorted.subMap(from, true, to, true));
+                ? (to == null ? sorted : sorted.headMap(to, true))
+                : (to == null ? sorted.tailMap(from, true) : sorted.subMap(from, true, to, true));
         // A copy: the caller may change the store while it goes through the rows. The keys with a
         // prefix come together in this order, from the prefix on: the copy stops after them.
         final List<Map.Entry<String, V>> copy = new ArrayList<>();
