@@ -114,8 +114,8 @@ final class BenchCommand {
                             "%dMiB shared cache, %dx%dMiB memtables per store", rocksDbMib,
                             RocksDbMemory.MEMTABLES_PER_STORE, RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20));
 
-            final double passThrough = timed(out, "pass-through", stack, passThrough(inputs), inputs, null,
-                    loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
+            final double passThrough = timed(out, "pass-through", stack, copies(inputs, List.of("bench.pass-through")),
+                    inputs, null, loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("pt").toString())));
             final Map<String, Long> before = appendedPerTopic(stack, inputs);
             final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
@@ -211,15 +211,11 @@ final class BenchCommand {
         return -1;
     }
 
-    /** Reads every input and writes it unchanged to one topic: the cost of Kafka Streams itself. */
-    private static Topology passThrough(List<String> inputs) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
-                .to("bench.pass-through", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-copy"));
-        return builder.build();
-    }
-
-    /** Reads every input and writes each record unchanged to every one of {@code copyTopics}. */
+    /**
+     * Reads every input and writes each record unchanged to every one of {@code copyTopics}: with one
+     * topic the pass-through (the cost of Kafka Streams itself), with as many as the topology writes
+     * per event the write floor.
+     */
     private static Topology copies(List<String> inputs, List<String> copyTopics) {
         final StreamsBuilder builder = new StreamsBuilder();
         final KStream<byte[], byte[]> events = builder.stream(inputs,
