@@ -36,6 +36,19 @@ enum WindowSizes {
 
     static final List<WindowSizes> ALL = List.of(values());
 
+    /**
+     * The windows a closed window of this size is added into: a minute into its 5m window, a 5m
+     * window into its hour and its day. Each size is fed by exactly one smaller size, so every
+     * minute reaches every bigger window once.
+     */
+    List<WindowSizes> rollsInto() {
+        return switch (this) {
+            case ONE_MINUTE -> List.of(FIVE_MINUTES);
+            case FIVE_MINUTES -> List.of(ONE_HOUR, ONE_DAY);
+            case ONE_HOUR, ONE_DAY -> List.of();
+        };
+    }
+
     static WindowSizes of(String label) {
         for (final WindowSizes size : values()) {
             if (size.label.equals(label)) {

@@ -23,10 +23,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * Stage 2 of the windowed metrics, keyed by dimension: rolls the one-minute partials of every
  * partition up into 1m, 5m, 1h and 1d windows (sketch unions) in store
  * {@value StoreNames#WINDOWED_METRICS}, keyed {@code size␟dimension␟value␟start}. Partials go into
- * their minute, readable in progress as of stage 1's last commit; a minute goes into its 5m, 1h and
- * 1d windows when it closes. When a window's end plus grace passes it is emitted once, with
- * {@code final=true}. Partials arriving after that count as late events of the window (and go
- * straight into the bigger windows still open). Closed windows leave the store after a retention
+ * their minute, readable in progress as of stage 1's last commit; a minute goes into its 5m window
+ * when it closes, a 5m window into its 1h and 1d windows when it closes (so an hour or a day in
+ * progress shows its closed five-minute windows, up to about six minutes behind). When a window's
+ * end plus grace passes it is emitted once, with {@code final=true}. Partials arriving after that
+ * count as late events of the window (and go on into the bigger windows it rolls into). Closed windows leave the store after a retention
  * per size.
  *
  * <p>What is due when (open windows by close time, closed ones by expiry) is an index in memory,
@@ -184,28 +185,21 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     }
                     return;
                 }
-                final long minute = partial.getWindowStart().toEpochMilli();
                 final boolean lateMinute = partial.getLateEvents() > 0;
-                final long now = now(context.currentSystemTimeMs());
-                final String minuteKey = key(WindowSizes.ONE_MINUTE, partial.getDimension(), partial.getDimensionValue(),
-                        minute);
-                final WindowPartial open = windows.get(minuteKey);
-                final boolean minuteTakesIt = open != null ? !open.getClosed()
-                        : !(lateMinute && past(WindowSizes.ONE_MINUTE.closesAt(minute), now));
-                add(WindowSizes.ONE_MINUTE, minute, minuteKey, open, partial, lateMinute, now);
-                if (!minuteTakesIt) {
-                    // The minute has closed: late there, and straight into the bigger windows. An open
-                    // minute goes into them once, when it closes (see roll).
-                    addToBiggerWindows(partial, lateMinute, now);
-                }
+                deliver(WindowSizes.ONE_MINUTE, partial, lateMinute, now(context.currentSystemTimeMs()));
             }
 
-            private void addToBiggerWindows(WindowPartial partial, boolean lateMinute, long now) {
-                for (final WindowSizes size : WindowSizes.ALL) {
-                    if (size != WindowSizes.ONE_MINUTE) {
-                        final long start = size.start(partial.getWindowStart().toEpochMilli());
-                        final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                        add(size, start, key, windows.get(key), partial, lateMinute, now);
+            /**
+             * Adds a partial into its window of {@code size}; where that window does not take it in
+             * (closed: counted late there; or expired), on into the windows that one rolls into.
+             * A window that takes it in passes it on itself, when it closes (see roll).
+             */
+            private void deliver(WindowSizes size, WindowPartial partial, boolean lateMinute, long now) {
+                final long start = size.start(partial.getWindowStart().toEpochMilli());
+                final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
+                if (!add(size, start, key, windows.get(key), partial, lateMinute, now)) {
+                    for (final WindowSizes bigger : size.rollsInto()) {
+                        deliver(bigger, partial, lateMinute, now);
                     }
                 }
             }
@@ -213,19 +207,20 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             /**
              * Adds a partial into its {@code window} of {@code size} (as read under {@code key}, null if
              * none): merged while open, counted late once closed. {@code now} is the roll-up's time.
+             * Whether the window took the partial in (open, or made for it).
              */
-            private void add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
-                             boolean lateMinute, long now) {
+            private boolean add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
+                                boolean lateMinute, long now) {
                 if (window != null && window.getClosed()) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
-                    return;
+                    return false;
                 }
                 final long closesAt = size.closesAt(start);
                 if (window == null && past(lateMinute ? closesAt : closesAt + size.retentionMs, now)) {
                     // Closed and already expired from the store: nothing left to count it in, and a
                     // window made anew would be emitted again over its final value.
-                    return;
+                    return false;
                 }
                 final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
                         : fresh(size, start, partial, lateMinute);
@@ -233,6 +228,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     schedule(key, merged);
                 }
                 windows.put(key, merged);
+                return true;
             }
 
             private void close(long wallNow) {
@@ -240,9 +236,9 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 if (now == EffectiveClock.UNKNOWN) {
                     return;
                 }
-                // In time order, including windows that a closing minute creates already due; within
-                // the budget, the rest in the next punctuation (still in time order, so a minute is
-                // always rolled into its bigger windows before they close).
+                // In time order, including windows that a closing window creates already due; within
+                // the budget, the rest in the next punctuation (still in time order, so a window is
+                // always rolled into the bigger ones before they close).
                 final String bound = Keys.of(Keys.time(now + 1));
                 final long stopAt = System.nanoTime() + closeBudget.toNanos();
                 behind = false;
@@ -270,20 +266,27 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     final WindowSizes size = WindowSizes.of(window.getWindowSize());
                     context.forward(new Record<>(key, metric(size, window, true),
                             size.closesAt(window.getWindowStart().toEpochMilli())));
-                    if (size == WindowSizes.ONE_MINUTE) {
-                        roll(window, now);
-                    }
+                    roll(size, window, now);
                 }
             }
 
             /**
-             * A closed minute goes into its 5m, 1h and 1d windows. Stage 1 sends a minute's partials
-             * at every commit; rolling them up once per minute keeps the big windows, whose sketches
-             * are the largest, from being rewritten (and logged) at every commit.
+             * A closed window goes into the windows it rolls into: a minute into its 5m window, a 5m
+             * window into its 1h and 1d windows. Stage 1 sends a minute's partials at every commit;
+             * rolling them up once per closed window keeps the big windows, whose sketches are the
+             * largest, from being rewritten (and logged) at every commit, and a day takes in 288
+             * five-minute windows rather than 1,440 minutes. Time order makes this exact: a window's
+             * last part closes before it (a minute's grace is shorter than its 5m window's, a 5m
+             * window's than its hour's and day's).
              */
-            private void roll(WindowPartial minute, long now) {
-                addToBiggerWindows(WindowPartial.newBuilder(minute).setLateEvents(0L).setClosed(false).build(), false,
-                        now);
+            private void roll(WindowSizes size, WindowPartial closed, long now) {
+                if (size.rollsInto().isEmpty()) {
+                    return;
+                }
+                final WindowPartial content = WindowPartial.newBuilder(closed).setLateEvents(0L).setClosed(false).build();
+                for (final WindowSizes bigger : size.rollsInto()) {
+                    deliver(bigger, content, false, now);
+                }
             }
         };
     }
@@ -323,11 +326,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
         final long attempts = window.getQuizAttempts();
         final byte[] scores = WindowSketches.bytes(window.getScores());
         final long start = window.getWindowStart().toEpochMilli();
+        final double[] quantiles = WindowSketches.quantiles(scores, 0.5, 0.9);
         return new WindowedMetric(window.getDimension(), window.getDimensionValue(), size.label,
                 window.getWindowStart(), Instant.ofEpochMilli(start + size.sizeMs), window.getEvents(),
                 new HashMap<>(window.getEventsByType()), WindowSketches.learners(WindowSketches.bytes(window.getLearners())),
                 attempts, attempts == 0 ? null : window.getScoreSum() / attempts,
-                WindowSketches.quantile(scores, 0.5), WindowSketches.quantile(scores, 0.9),
+                quantiles == null ? null : quantiles[0], quantiles == null ? null : quantiles[1],
                 attempts == 0 ? null : (double) window.getFailures() / attempts, window.getLateEvents(), closing);
     }
 }

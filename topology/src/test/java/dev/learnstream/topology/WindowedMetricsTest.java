@@ -66,14 +66,31 @@ class WindowedMetricsTest {
         assertThat(closed.getFailureRate()).isEqualTo(0.5);
         assertThat(closed.getWindowEnd()).isEqualTo(MINUTE.plusSeconds(60));
 
-        // The open day window of the module is readable from the store.
+        // The closed minute is in its open 5m window; the hour and the day take in 5m windows
+        // only, once those close.
         final KeyValueStore<String, WindowPartial> store = fixture.driver.getKeyValueStore(StoreNames.WINDOWED_METRICS);
-        final WindowPartial moduleDay = store.get(key(WindowSizes.ONE_DAY, "module", "dsa-arrays",
-                Instant.parse("2025-03-10T00:00:00Z")));
+        final WindowPartial moduleFive = store.get(key(WindowSizes.FIVE_MINUTES, "module", "dsa-arrays", MINUTE));
+        assertThat(moduleFive.getQuizAttempts()).isEqualTo(2);
+        assertThat(moduleFive.getClosed()).isFalse();
+        final Instant day = Instant.parse("2025-03-10T00:00:00Z");
+        assertThat(store.get(key(WindowSizes.ONE_DAY, "module", "dsa-arrays", day))).isNull();
+
+        // The 5m window closes a minute after its end and goes into the hour and the day.
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(4));
+        final List<KeyValue<String, WindowedMetric>> fives = fixture.<WindowedMetric>output(ResultTopics.WINDOWED_METRICS)
+                .readKeyValuesToList();
+        assertThat(fives).extracting(kv -> kv.key).containsExactlyInAnyOrder(key(WindowSizes.FIVE_MINUTES, "all", "", MINUTE),
+                key(WindowSizes.FIVE_MINUTES, "domain", "dsa", MINUTE),
+                key(WindowSizes.FIVE_MINUTES, "module", "dsa-arrays", MINUTE));
+        assertThat(fives).allSatisfy(kv -> assertThat(kv.value.getEvents()).isEqualTo(kv.key.contains("all") ? 3 : 2));
+        final WindowPartial moduleDay = store.get(key(WindowSizes.ONE_DAY, "module", "dsa-arrays", day));
         final WindowedMetric inProgress = WindowedMetricsProcessor.metric(WindowSizes.ONE_DAY, moduleDay, false);
         assertThat(inProgress.getQuizAttempts()).isEqualTo(2);
         assertThat(inProgress.getActiveLearners()).isEqualTo(2.0);
-        assertThat(store.get(key(WindowSizes.ONE_HOUR, "domain", "dsa", MINUTE)).getClosed()).isFalse();
+        assertThat(inProgress.getP90Score()).isEqualTo(80.0);
+        final WindowPartial domainHour = store.get(key(WindowSizes.ONE_HOUR, "domain", "dsa", MINUTE));
+        assertThat(domainHour.getClosed()).isFalse();
+        assertThat(domainHour.getEvents()).isEqualTo(2);
 
         // Later scans do not emit the closed minute again.
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(30));
@@ -102,6 +119,37 @@ class WindowedMetricsTest {
         assertThat(minute.getClosed()).isTrue();
         assertThat(minute.getEvents()).isEqualTo(1);
         assertThat(minute.getLateEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void anEventLateForItsMinuteAndItsFiveMinutesCountsLateInBothAndStillInItsOpenHourAndDay() {
+        fixture.send(aQuiz().setUserId("u1").setOccurredAt(MINUTE.plusSeconds(10)).build());
+        // Past the 5m window's close (its end plus a minute); the hour closes 5 minutes after its end.
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(2));
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertThat(fixture.<WindowedMetric>output(ResultTopics.WINDOWED_METRICS).readKeyValuesToList())
+                .extracting(kv -> kv.value.getWindowSize()).containsOnly("1m", "5m").contains("5m");
+
+        fixture.send(aQuiz().setUserId("u9").setOccurredAt(MINUTE.plusSeconds(40)).build());
+
+        assertThat(fixture.rawOutput(ResultTopics.LATE_EVENTS).readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsExactly("u9");
+        assertThat(fixture.rawOutput(ResultTopics.WINDOWED_METRICS).isEmpty()).as("closed windows are not re-emitted").isTrue();
+        final KeyValueStore<String, WindowPartial> store = fixture.driver.getKeyValueStore(StoreNames.WINDOWED_METRICS);
+        for (final WindowSizes closed : List.of(WindowSizes.ONE_MINUTE, WindowSizes.FIVE_MINUTES)) {
+            final WindowPartial window = store.get(key(closed, "all", "", MINUTE));
+            assertThat(window.getClosed()).as(closed.label).isTrue();
+            assertThat(window.getEvents()).as(closed.label).isEqualTo(1);
+            assertThat(window.getLateEvents()).as(closed.label).isEqualTo(1);
+        }
+        final WindowPartial hour = store.get(key(WindowSizes.ONE_HOUR, "all", "", MINUTE));
+        final WindowPartial day = store.get(key(WindowSizes.ONE_DAY, "all", "", Instant.parse("2025-03-10T00:00:00Z")));
+        for (final WindowPartial open : List.of(hour, day)) {
+            assertThat(open.getClosed()).isFalse();
+            assertThat(open.getEvents()).isEqualTo(2);
+            assertThat(open.getLateEvents()).as("late for its minute, not for the hour or the day").isZero();
+            assertThat(WindowSketches.learners(WindowSketches.bytes(open.getLearners()))).isEqualTo(2.0);
+        }
     }
 
     @Test
