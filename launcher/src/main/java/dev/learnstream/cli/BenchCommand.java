@@ -8,6 +8,7 @@ import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
 import dev.learnstream.topology.DecodedStore;
+import dev.learnstream.topology.Keys;
 import dev.learnstream.topology.RocksDbMemory;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.ResultTopics;
@@ -318,7 +319,11 @@ final class BenchCommand {
                     keys.add(record.key());
                 }
             }
-            out.printf(Locale.ROOT, "  %s: %,d committed records, %,d distinct keys%n", topic, records, keys.size());
+            // Per window size (the key's first field), so a change to the roll-up shows where it acts.
+            final Map<String, Long> bySize = new java.util.TreeMap<>();
+            keys.forEach(key -> bySize.merge(key.substring(0, Math.max(0, key.indexOf(Keys.SEPARATOR))), 1L, Long::sum));
+            out.printf(Locale.ROOT, "  %s: %,d committed records, %,d distinct keys %s%n", topic, records, keys.size(),
+                    bySize);
         }
     }
 

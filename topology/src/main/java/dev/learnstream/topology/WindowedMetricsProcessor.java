@@ -186,20 +186,21 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     return;
                 }
                 final boolean lateMinute = partial.getLateEvents() > 0;
-                deliver(WindowSizes.ONE_MINUTE, partial, lateMinute, now(context.currentSystemTimeMs()));
+                deliver(WindowSizes.ONE_MINUTE, partial, lateMinute, false, now(context.currentSystemTimeMs()));
             }
 
             /**
              * Adds a partial into its window of {@code size}; where that window does not take it in
              * (closed: counted late there; or expired), on into the windows that one rolls into.
-             * A window that takes it in passes it on itself, when it closes (see roll).
+             * A window that takes it in passes it on itself, when it closes (see roll). {@code rolled}:
+             * the partial is a closed window's content (see add).
              */
-            private void deliver(WindowSizes size, WindowPartial partial, boolean lateMinute, long now) {
+            private void deliver(WindowSizes size, WindowPartial partial, boolean lateMinute, boolean rolled, long now) {
                 final long start = size.start(partial.getWindowStart().toEpochMilli());
                 final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                if (!add(size, start, key, windows.get(key), partial, lateMinute, now)) {
+                if (!add(size, start, key, windows.get(key), partial, lateMinute, rolled, now)) {
                     for (final WindowSizes bigger : size.rollsInto()) {
-                        deliver(bigger, partial, lateMinute, now);
+                        deliver(bigger, partial, lateMinute, rolled, now);
                     }
                 }
             }
@@ -208,18 +209,24 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              * Adds a partial into its {@code window} of {@code size} (as read under {@code key}, null if
              * none): merged while open, counted late once closed. {@code now} is the roll-up's time.
              * Whether the window took the partial in (open, or made for it).
+             *
+             * <p>A partial from stage 1 for a window that is gone and past its retention is not
+             * counted: the window was emitted and has expired, and made anew it would be emitted
+             * again over its final value. A closed window's content ({@code rolled}) always makes its
+             * bigger window: that one cannot have expired yet, since it closes after every window
+             * inside it that existed by then, and one made later was made within its own (shorter)
+             * retention. So a replay whose clock jumps weeks ahead at its first close (see
+             * {@link #SETTLE}) still emits the 5m and 1h windows of its early history, once.
              */
             private boolean add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
-                                boolean lateMinute, long now) {
+                                boolean lateMinute, boolean rolled, long now) {
                 if (window != null && window.getClosed()) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
                     return false;
                 }
                 final long closesAt = size.closesAt(start);
-                if (window == null && past(lateMinute ? closesAt : closesAt + size.retentionMs, now)) {
-                    // Closed and already expired from the store: nothing left to count it in, and a
-                    // window made anew would be emitted again over its final value.
+                if (window == null && !rolled && past(lateMinute ? closesAt : closesAt + size.retentionMs, now)) {
                     return false;
                 }
                 final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
@@ -285,7 +292,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 final WindowPartial content = WindowPartial.newBuilder(closed).setLateEvents(0L).setClosed(false).build();
                 for (final WindowSizes bigger : size.rollsInto()) {
-                    deliver(bigger, content, false, now);
+                    deliver(bigger, content, false, true, now);
                 }
             }
         };

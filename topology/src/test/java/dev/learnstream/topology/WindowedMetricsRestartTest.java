@@ -200,6 +200,35 @@ class WindowedMetricsRestartTest {
     }
 
     @Test
+    void aReplayWhoseClockJumpsPastTheRetentionOfItsEarlyWindowsStillEmitsEachOfThemOnce() {
+        // A replay from scratch: nothing closes until the learner partitions have reported, and
+        // by then the roll-up's clock is weeks past the first minutes, beyond the 3 days a 5m
+        // window and the 14 days an hour stay in the store.
+        final long wall = MINUTE.plus(Duration.ofDays(30)).toEpochMilli();
+        start(wall);
+        minute(MINUTE, "u1", 80);
+        partial(MINUTE.plus(Duration.ofMinutes(7)), "u2", 60);
+        watermark("0_0", MINUTE.plus(Duration.ofDays(20)));
+        final List<WindowedMetric> out = punctuate();
+        final Instant day = Instant.parse("2025-03-10T00:00:00Z");
+        assertThat(out).extracting(WindowedMetricsRestartTest::window).containsExactlyInAnyOrder(
+                "1m@" + MINUTE, "1m@" + MINUTE.plus(Duration.ofMinutes(7)), "5m@" + MINUTE,
+                "5m@" + MINUTE.plus(Duration.ofMinutes(5)), "1h@" + MINUTE, "1d@" + day);
+        assertThat(out).filteredOn(m -> m.getWindowSize().equals("1h") || m.getWindowSize().equals("1d"))
+                .allSatisfy(m -> {
+                    assertThat(m.getEvents()).isEqualTo(2);
+                    assertThat(m.getActiveLearners()).isEqualTo(2.0);
+                    assertThat(m.getAverageScore()).isEqualTo(70.0);
+                });
+        assertThat(punctuate()).as("each once").isEmpty();
+        // Then they expire as usual, the day (kept two years) excepted.
+        for (final WindowSizes size : List.of(WindowSizes.ONE_MINUTE, WindowSizes.FIVE_MINUTES, WindowSizes.ONE_HOUR)) {
+            assertThat(store.get(key(size, MINUTE))).as(size.label).isNull();
+        }
+        assertThat(store.get(key(WindowSizes.ONE_DAY, day)).getClosed()).isTrue();
+    }
+
+    @Test
     void aPartialForAWindowAlreadyExpiredIsNotEmittedAgainOverItsFinalValue() {
         // A replay of history: the wall clock is days past the events.
         final long wall = MINUTE.plus(Duration.ofDays(3)).toEpochMilli();
