@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -33,6 +35,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import org.apache.kafka.common.utils.Bytes;
 
 /**
  * A key-value store's cache of decoded values, written back at commit: it takes the place of Kafka
@@ -61,7 +65,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p>What differs: {@code get} returns the cached object itself, not a fresh copy, so a processor
  * must not change a value it does not put back. Range and prefix scans merge the changes not yet
  * written, in the store's key order (UTF-8 bytes), when the store is built {@code scannable};
- * otherwise a scan with changes pending fails rather than miss them.
+ * otherwise a scan with changes pending fails rather than miss them. A scan decodes only the rows
+ * the cache does not hold: the others it takes from the cache, as {@code get} would.
  */
 public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
 
@@ -70,6 +75,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     private final KeyValueStore<String, V> inner;
     private final boolean scannable;
+    /** The values' deserializer, for scans over the bytes under Kafka's metered layer; null: scan that layer. */
+    private final Deserializer<V> values;
+    /** Set at init when {@code values} is known and the store underneath is Kafka's metered one over bytes. */
+    private KeyValueStore<Bytes, byte[]> raw;
     /** Cached entries, least recently used first; at most {@code capacity}, read from the settings at init. */
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int capacity = DEFAULT_ENTRIES;
@@ -96,9 +105,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         }
     }
 
-    private DecodedStore(KeyValueStore<String, V> inner, boolean scannable) {
+    private DecodedStore(KeyValueStore<String, V> inner, boolean scannable, Deserializer<V> values) {
         this.inner = inner;
         this.scannable = scannable;
+        this.values = values;
         this.dirty = scannable ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
     }
 
@@ -122,8 +132,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     /** A persistent, changelogged store of String keys with its decoded cache. */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, boolean scannable) {
-        return builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
-                scannable);
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+                .withCachingDisabled(), scannable, values.deserializer());
     }
 
     /**
@@ -132,7 +142,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
      */
     static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
                                                               boolean scannable) {
-        return new Builder<>(inner.withCachingDisabled(), scannable);
+        return new Builder<>(inner.withCachingDisabled(), scannable, null);
     }
 
     static int compareUtf8(String a, String b) {
@@ -161,6 +171,17 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         this.initThread = Thread.currentThread();
         forget();
         inner.init(stateStoreContext, root);
+        raw = rawStore();
+    }
+
+    /** Kafka's store of bytes under its metered layer (keys as UTF-8, as {@code Serdes.String()} writes them). */
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<Bytes, byte[]> rawStore() {
+        if (values != null && inner instanceof WrappedStateStore<?, ?, ?> metered
+                && metered.wrapped() instanceof KeyValueStore<?, ?> bytes) {
+            return (KeyValueStore<Bytes, byte[]>) bytes;
+        }
+        return null;
     }
 
     /** Whether the caller is the task's own thread (processors), not a query from another thread. */
@@ -356,7 +377,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (from != null && to != null && UTF8_ORDER.compare(from, to) > 0) {
             return inner.range(from, to); // Empty, as Kafka Streams answers an inverted range.
         }
-        return merged(inner.range(from, to), pending(from, to, null));
+        return merged(raw == null ? inner.range(from, to) : decoding(raw.range(utf8(from), utf8(to))),
+                pending(from, to, null));
     }
 
     @Override
@@ -364,7 +386,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!owned()) {
             return inner.all();
         }
-        return merged(inner.all(), pending(null, null, null));
+        return merged(raw == null ? inner.all() : decoding(raw.all()), pending(null, null, null));
     }
 
     @Override
@@ -375,7 +397,42 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!(prefix instanceof String text) || !(serializer instanceof StringSerializer)) {
             throw new IllegalArgumentException("Store " + name() + " scans by a String prefix only");
         }
-        return merged(inner.prefixScan(prefix, serializer), pending(text, null, text));
+        return merged(raw == null ? inner.prefixScan(prefix, serializer) : decoding(raw.prefixScan(text, new StringSerializer())),
+                pending(text, null, text));
+    }
+
+    private static Bytes utf8(String key) {
+        return key == null ? null : Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Stored rows with their values from the cache where it holds them, decoded otherwise. */
+    private KeyValueIterator<String, V> decoding(KeyValueIterator<Bytes, byte[]> rows) {
+        return new KeyValueIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public KeyValue<String, V> next() {
+                final KeyValue<Bytes, byte[]> row = rows.next();
+                final String key = new String(row.key.get(), StandardCharsets.UTF_8);
+                // A pending change of this key replaces the row in the merge; a clean one equals it.
+                final Entry<V> cached = entries.get(key);
+                return KeyValue.pair(key, cached != null && cached.value != null ? cached.value
+                        : values.deserialize(name(), row.value));
+            }
+
+            @Override
+            public String peekNextKey() {
+                return new String(rows.peekNextKey().get(), StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+            }
+        };
     }
 
     @Override
@@ -481,7 +538,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         };
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, boolean scannable)
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, boolean scannable, Deserializer<V> values)
             implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
@@ -496,17 +553,17 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config), scannable);
+            return new Builder<>(inner.withLoggingEnabled(config), scannable, values);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled(), scannable);
+            return new Builder<>(inner.withLoggingDisabled(), scannable, values);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new DecodedStore<>(inner.build(), scannable);
+            return new DecodedStore<>(inner.build(), scannable, values);
         }
 
         @Override

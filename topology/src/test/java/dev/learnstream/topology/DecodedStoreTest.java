@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,9 +58,12 @@ class DecodedStoreTest {
     private TestOutputTopic<String, String> changelog;
 
     private void start(int capacity, boolean scannable) {
+        start(capacity, scannable, Serdes.String());
+    }
+
+    private void start(int capacity, boolean scannable, Serde<String> values) {
         final StreamsBuilder builder = new StreamsBuilder();
-        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, Serdes.String(),
-                scannable);
+        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, values, scannable);
         builder.stream("commands", Consumed.with(Serdes.String(), Serdes.String()))
                 .process(new ProcessorSupplier<String, String, String, String>() {
                     @Override
@@ -124,6 +129,33 @@ class DecodedStoreTest {
             pairs.add(KeyValue.pair(keysAndValues[i], keysAndValues[i + 1]));
         }
         return pairs;
+    }
+
+    @Test
+    void aScanTakesTheRowsTheCacheHoldsFromItAndDecodesOnlyTheOthers() {
+        final AtomicInteger decoded = new AtomicInteger();
+        start(2, true, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
+            decoded.incrementAndGet();
+            return new String(bytes, StandardCharsets.UTF_8);
+        }));
+        // Two entries kept: "a" is evicted (written back), "b" and "c" are written at the commit and stay.
+        run(store -> {
+            store.put("a", "1");
+            store.put("b", "2");
+            store.put("c", "3");
+        });
+        run(store -> {
+            decoded.set(0);
+            assertEquals(pairs("a", "1", "b", "2", "c", "3"), list(store.all()));
+            assertEquals(1, decoded.get(), "only the row the cache lacks is decoded");
+            decoded.set(0);
+            assertEquals(pairs("b", "2", "c", "3"), list(store.range("b", "c")));
+            assertEquals(pairs("c", "3"), list(store.prefixScan("c", new StringSerializer())));
+            assertEquals(0, decoded.get());
+            // A pending change still wins over the stored row.
+            store.put("b", "changed");
+            assertEquals(pairs("a", "1", "b", "changed"), list(store.range("a", "b")));
+        });
     }
 
     @Test
