@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -149,8 +148,8 @@ final class RiskScorer {
         }
         final double fadingShare = modules.isEmpty() ? 0 : fading / modules.size();
         factors.add(new RiskFactor(RiskFactorKind.FADING_MEMORIES, fadingShare, rules.memoryWeight() * fadingShare,
-                String.format(Locale.ROOT, "%.0f%% of studied modules fading (high counts full, medium half)",
-                        100 * fadingShare)));
+                // Math.round is %.0f for a share in 0..100 (both round half up), without a Formatter per review.
+                Math.round(100 * fadingShare) + "% of studied modules fading (high counts full, medium half)"));
         factors.add(new RiskFactor(RiskFactorKind.MISSED_REVISIONS, (double) missed,
                 rules.revisionsWeight() * Math.min(1, missed / 3.0),
                 missed + " revision signal(s) unanswered for more than " + rules.revisionGrace().toDays() + " days"));

@@ -232,6 +232,9 @@ class MemoryModelTest {
                 .isCloseTo(atRisk.getRiskScore(), within(1e-9));
         assertThat(contribution(atRisk, RiskFactorKind.INACTIVITY)).isPositive();
         assertThat(contribution(atRisk, RiskFactorKind.FADING_MEMORIES)).isPositive();
+        final RiskFactor fading = factor(atRisk, RiskFactorKind.FADING_MEMORIES);
+        assertThat(fading.getExplanation()).isEqualTo(String.format(java.util.Locale.ROOT,
+                "%.0f%% of studied modules fading (high counts full, medium half)", 100 * fading.getValue()));
         final AtRiskLearner latest = store.get(RiskScorer.key("u1", "dsa-101"));
         assertThat(latest.getAtRisk()).isTrue();
         // Both modules crossed medium and high long ago: four signals unanswered past their grace,
