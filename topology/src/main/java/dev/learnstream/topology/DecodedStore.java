@@ -244,6 +244,18 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     @Override
     public V delete(String key) {
         ownedOnly("delete");
+        if (raw != null && !entries.containsKey(key)) {
+            // Nothing of this key is pending, so its tombstone can go to the store now: caching the
+            // deletion would only push a row the processors still use out of the cache (expiries
+            // and moved alerts delete rows long out of it).
+            final Bytes stored = utf8(key);
+            final byte[] old = raw.get(stored);
+            if (old == null) {
+                return null;
+            }
+            raw.put(stored, null);
+            return values.deserialize(name(), old);
+        }
         final V current = get(key);
         put(key, null);
         return current;

@@ -259,12 +259,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     first = false;
                     due.remove(entry.getKey());
                     final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
-                    final WindowPartial window = windows.get(key);
-                    if (window == null) {
-                        continue;
-                    }
                     if (EXPIRE.equals(entry.getValue())) {
                         windows.delete(key);
+                        continue;
+                    }
+                    final WindowPartial window = windows.get(key);
+                    if (window == null) {
                         continue;
                     }
                     window.setClosed(true);

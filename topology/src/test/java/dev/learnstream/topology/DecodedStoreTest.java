@@ -159,6 +159,30 @@ class DecodedStoreTest {
     }
 
     @Test
+    void deletingARowTheCacheDoesNotHoldWritesItsTombstoneAtOnceAndKeepsTheCachedRows() {
+        final AtomicInteger decoded = new AtomicInteger();
+        start(2, true, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
+            decoded.incrementAndGet();
+            return new String(bytes, StandardCharsets.UTF_8);
+        }));
+        run(store -> {
+            store.put("a", "1");
+            store.put("b", "2");
+            store.put("c", "3");
+        });
+        changelog.readKeyValuesToList();
+        run(store -> {
+            assertEquals("1", store.delete("a"));
+            assertNull(store.delete("never"), "nothing stored, nothing written");
+            decoded.set(0);
+            assertEquals(pairs("b", "2", "c", "3"), list(store.all()));
+            assertEquals(0, decoded.get(), "b and c are still cached");
+            assertNull(store.get("a"));
+        });
+        assertEquals(List.of(new KeyValue<String, String>("a", null)), changelog.readKeyValuesToList());
+    }
+
+    @Test
     void aRowChangedManyTimesBetweenCommitsIsWrittenAndForwardedOnceWithItsLastValue() {
         start(DecodedStore.DEFAULT_ENTRIES, false);
         run(store -> {
