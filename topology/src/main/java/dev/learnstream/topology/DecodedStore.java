@@ -64,17 +64,33 @@ import org.apache.kafka.common.utils.Bytes;
  *
  * <p>What differs: {@code get} returns the cached object itself, not a fresh copy, so a processor
  * must not change a value it does not put back. Range and prefix scans merge the changes not yet
- * written, in the store's key order (UTF-8 bytes), when the store is built {@code scannable};
- * otherwise a scan with changes pending fails rather than miss them. A scan decodes only the rows
- * the cache does not hold: the others it takes from the cache, as {@code get} would.
+ * written, in the store's key order (UTF-8 bytes), as the store's {@link Scans} say; a store built
+ * for no scans fails a scan with changes pending rather than miss them. A scan decodes only the
+ * rows the cache does not hold: the others it takes from the cache, as {@code get} would.
  */
 public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
 
     /** Code-point order, which is the order of UTF-8 bytes: the order of the store underneath. */
     static final Comparator<String> UTF8_ORDER = DecodedStore::compareUtf8;
 
+    /** How processors scan a store while it may hold changes not yet written back. */
+    public enum Scans {
+        /** Never: a scan with changes pending fails rather than miss them. */
+        NONE,
+        /**
+         * Now and then (a punctuation's range, a rare rebuild): each scan picks its pending changes
+         * out of all of them and sorts those. Changes cost a hash-map insert.
+         */
+        RARELY,
+        /**
+         * At events (a learner's rows by prefix): pending changes are kept sorted, so a scan finds
+         * its own at once. Each change costs a tree insert, comparing keys char by char.
+         */
+        OFTEN
+    }
+
     private final KeyValueStore<String, V> inner;
-    private final boolean scannable;
+    private final Scans scans;
     /** The values' deserializer, for scans over the bytes under Kafka's metered layer; null: scan that layer. */
     private final Deserializer<V> values;
     /** Set at init when {@code values} is known and the store underneath is Kafka's metered one over bytes. */
@@ -83,8 +99,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int capacity = DEFAULT_ENTRIES;
     /**
-     * Entries changed since their last write-back: in store order (a {@link NavigableMap}) when
-     * scannable, else in change order.
+     * Entries changed since their last write-back: in store order (a {@link NavigableMap}) for
+     * {@link Scans#OFTEN}, else in change order.
      */
     private final Map<String, Entry<V>> dirty;
     private InternalProcessorContext<?, ?> context;
@@ -105,11 +121,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         }
     }
 
-    private DecodedStore(KeyValueStore<String, V> inner, boolean scannable, Deserializer<V> values) {
+    private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values) {
         this.inner = inner;
-        this.scannable = scannable;
+        this.scans = scans;
         this.values = values;
-        this.dirty = scannable ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
+        this.dirty = scans == Scans.OFTEN ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
     }
 
     /** Decoded entries kept per store and task: the Kafka Streams setting. */
@@ -131,18 +147,18 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     }
 
     /** A persistent, changelogged store of String keys with its decoded cache. */
-    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, boolean scannable) {
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, Scans scans) {
         return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingDisabled(), scannable, values.deserializer());
+                .withCachingDisabled(), scans, values.deserializer());
     }
 
     /**
      * Wraps a key-value store's builder: the store underneath is built without Kafka's cache;
-     * {@code scannable} if processors scan it while it may hold changes.
+     * {@code scans}: how processors scan it while it may hold changes.
      */
     static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
-                                                              boolean scannable) {
-        return new Builder<>(inner.withCachingDisabled(), scannable, null);
+                                                              Scans scans) {
+        return new Builder<>(inner.withCachingDisabled(), scans, null);
     }
 
     static int compareUtf8(String a, String b) {
@@ -468,11 +484,23 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
      * with a prefix, in store order.
      */
     private Iterator<Map.Entry<String, V>> pending(String from, String to, String prefix) {
-        if (!scannable) {
+        if (scans == Scans.NONE) {
             if (!dirty.isEmpty()) {
-                throw new IllegalStateException("Store " + name() + " holds changes and is not built scannable");
+                throw new IllegalStateException("Store " + name() + " holds changes and is not built for scans");
             }
             return java.util.Collections.emptyIterator();
+        }
+        if (scans == Scans.RARELY) {
+            final List<Map.Entry<String, V>> picked = new ArrayList<>();
+            for (final Map.Entry<String, Entry<V>> entry : dirty.entrySet()) {
+                final String key = entry.getKey();
+                if ((from == null || UTF8_ORDER.compare(key, from) >= 0) && (to == null || UTF8_ORDER.compare(key, to) <= 0)
+                        && (prefix == null || key.startsWith(prefix))) {
+                    picked.add(new AbstractMap.SimpleImmutableEntry<>(key, entry.getValue().value));
+                }
+            }
+            picked.sort(Map.Entry.comparingByKey(UTF8_ORDER));
+            return picked.iterator();
         }
         final NavigableMap<String, Entry<V>> sorted = (NavigableMap<String, Entry<V>>) dirty;
         final NavigableMap<String, Entry<V>> view = from == null
@@ -550,7 +578,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         };
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, boolean scannable, Deserializer<V> values)
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, Scans scans, Deserializer<V> values)
             implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
@@ -565,17 +593,17 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config), scannable, values);
+            return new Builder<>(inner.withLoggingEnabled(config), scans, values);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled(), scannable, values);
+            return new Builder<>(inner.withLoggingDisabled(), scans, values);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new DecodedStore<>(inner.build(), scannable, values);
+            return new DecodedStore<>(inner.build(), scans, values);
         }
 
         @Override

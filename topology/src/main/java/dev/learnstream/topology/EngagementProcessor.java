@@ -36,8 +36,8 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                DecodedStore.persistent(StoreNames.USER_ANALYTICS, AvroSerdes.avro(serdeConfig, UserAnalytics.class), false),
-                DecodedStore.persistent(StoreNames.USER_ENGAGEMENT, AvroSerdes.avro(serdeConfig, UserEngagement.class), false));
+                DecodedStore.persistent(StoreNames.USER_ANALYTICS, AvroSerdes.avro(serdeConfig, UserAnalytics.class), DecodedStore.Scans.NONE),
+                DecodedStore.persistent(StoreNames.USER_ENGAGEMENT, AvroSerdes.avro(serdeConfig, UserEngagement.class), DecodedStore.Scans.NONE));
     }
 
     @Override

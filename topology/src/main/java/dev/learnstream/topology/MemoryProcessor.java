@@ -95,13 +95,13 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                DecodedStore.persistent(StoreNames.MEMORY_SCORES, AvroSerdes.avro(serdeConfig, MemoryScore.class), true),
-                DecodedStore.persistent(StoreNames.MEMORY_ALERTS, Serdes.String(), true),
-                DecodedStore.persistent(StoreNames.REVISION_SIGNALS, AvroSerdes.avro(serdeConfig, RevisionSignal.class), false),
-                DecodedStore.persistent(StoreNames.MEMORY_BASELINES, Serdes.Double(), false),
-                DecodedStore.persistent(StoreNames.AT_RISK, AvroSerdes.avro(serdeConfig, AtRiskLearner.class), false),
-                DecodedStore.persistent(StoreNames.MEMORY_HISTORY, Serdes.Integer(), true),
-                DecodedStore.persistent(StoreNames.LEARNER_WEIGHTS, AvroSerdes.avro(serdeConfig, LearnerWeights.class), false));
+                DecodedStore.persistent(StoreNames.MEMORY_SCORES, AvroSerdes.avro(serdeConfig, MemoryScore.class), DecodedStore.Scans.OFTEN),
+                DecodedStore.persistent(StoreNames.MEMORY_ALERTS, Serdes.String(), DecodedStore.Scans.RARELY),
+                DecodedStore.persistent(StoreNames.REVISION_SIGNALS, AvroSerdes.avro(serdeConfig, RevisionSignal.class), DecodedStore.Scans.NONE),
+                DecodedStore.persistent(StoreNames.MEMORY_BASELINES, Serdes.Double(), DecodedStore.Scans.NONE),
+                DecodedStore.persistent(StoreNames.AT_RISK, AvroSerdes.avro(serdeConfig, AtRiskLearner.class), DecodedStore.Scans.NONE),
+                DecodedStore.persistent(StoreNames.MEMORY_HISTORY, Serdes.Integer(), DecodedStore.Scans.RARELY),
+                DecodedStore.persistent(StoreNames.LEARNER_WEIGHTS, AvroSerdes.avro(serdeConfig, LearnerWeights.class), DecodedStore.Scans.NONE));
     }
 
     @Override

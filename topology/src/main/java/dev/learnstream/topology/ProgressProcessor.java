@@ -60,8 +60,8 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                DecodedStore.persistent(StoreNames.LEARNING_PROGRESS, AvroSerdes.avro(serdeConfig, LearningProgress.class), true),
-                DecodedStore.persistent(StoreNames.PROGRESS_DEADLINES, Serdes.String(), true));
+                DecodedStore.persistent(StoreNames.LEARNING_PROGRESS, AvroSerdes.avro(serdeConfig, LearningProgress.class), DecodedStore.Scans.OFTEN),
+                DecodedStore.persistent(StoreNames.PROGRESS_DEADLINES, Serdes.String(), DecodedStore.Scans.RARELY));
     }
 
     @Override

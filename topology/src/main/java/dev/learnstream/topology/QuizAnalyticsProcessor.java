@@ -32,7 +32,7 @@ final class QuizAnalyticsProcessor implements ProcessorSupplier<String, Specific
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return StoreSets.ordered(DecodedStore.persistent(StoreNames.QUIZ_ANALYTICS, AvroSerdes.avro(serdeConfig, QuizAnalytics.class), false));
+        return StoreSets.ordered(DecodedStore.persistent(StoreNames.QUIZ_ANALYTICS, AvroSerdes.avro(serdeConfig, QuizAnalytics.class), DecodedStore.Scans.NONE));
     }
 
     @Override

@@ -54,7 +54,7 @@ final class StruggleProcessor implements ProcessorSupplier<String, SpecificRecor
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(DecodedStore.persistent(StoreNames.STRUGGLE_SIGNALS, AvroSerdes.avro(serdeConfig, StruggleWindow.class), false));
+        return Set.of(DecodedStore.persistent(StoreNames.STRUGGLE_SIGNALS, AvroSerdes.avro(serdeConfig, StruggleWindow.class), DecodedStore.Scans.NONE));
     }
 
     @Override

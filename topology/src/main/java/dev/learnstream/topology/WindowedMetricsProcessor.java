@@ -94,7 +94,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     @Override
     public Set<StoreBuilder<?>> stores() {
         return StoreSets.ordered(
-                DecodedStore.persistent(StoreNames.WINDOWED_METRICS, AvroSerdes.avro(serdeConfig, WindowPartial.class), false));
+                DecodedStore.persistent(StoreNames.WINDOWED_METRICS, AvroSerdes.avro(serdeConfig, WindowPartial.class), DecodedStore.Scans.NONE));
     }
 
     @Override

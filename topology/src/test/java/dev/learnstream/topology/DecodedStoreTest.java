@@ -39,6 +39,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link DecodedStore} in a one-processor topology under the test driver, which commits after
@@ -57,13 +59,13 @@ class DecodedStoreTest {
     private TestOutputTopic<String, String> rows;
     private TestOutputTopic<String, String> changelog;
 
-    private void start(int capacity, boolean scannable) {
-        start(capacity, scannable, Serdes.String());
+    private void start(int capacity, DecodedStore.Scans scans) {
+        start(capacity, scans, Serdes.String());
     }
 
-    private void start(int capacity, boolean scannable, Serde<String> values) {
+    private void start(int capacity, DecodedStore.Scans scans, Serde<String> values) {
         final StreamsBuilder builder = new StreamsBuilder();
-        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, values, scannable);
+        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, values, scans);
         builder.stream("commands", Consumed.with(Serdes.String(), Serdes.String()))
                 .process(new ProcessorSupplier<String, String, String, String>() {
                     @Override
@@ -134,7 +136,7 @@ class DecodedStoreTest {
     @Test
     void aScanTakesTheRowsTheCacheHoldsFromItAndDecodesOnlyTheOthers() {
         final AtomicInteger decoded = new AtomicInteger();
-        start(2, true, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
+        start(2, DecodedStore.Scans.OFTEN, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
             decoded.incrementAndGet();
             return new String(bytes, StandardCharsets.UTF_8);
         }));
@@ -161,7 +163,7 @@ class DecodedStoreTest {
     @Test
     void deletingARowTheCacheDoesNotHoldWritesItsTombstoneAtOnceAndKeepsTheCachedRows() {
         final AtomicInteger decoded = new AtomicInteger();
-        start(2, true, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
+        start(2, DecodedStore.Scans.OFTEN, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
             decoded.incrementAndGet();
             return new String(bytes, StandardCharsets.UTF_8);
         }));
@@ -184,7 +186,7 @@ class DecodedStoreTest {
 
     @Test
     void aRowChangedManyTimesBetweenCommitsIsWrittenAndForwardedOnceWithItsLastValue() {
-        start(DecodedStore.DEFAULT_ENTRIES, false);
+        start(DecodedStore.DEFAULT_ENTRIES, DecodedStore.Scans.NONE);
         run(store -> {
             store.put("u1", "1");
             store.put("u1", "2");
@@ -205,7 +207,7 @@ class DecodedStoreTest {
 
     @Test
     void aDeletionWritesATombstoneOnlyForARowTheStoreHolds() {
-        start(2, true);
+        start(2, DecodedStore.Scans.OFTEN);
         run(store -> {
             store.put("a", "1");
             store.put("b", "2");
@@ -232,7 +234,7 @@ class DecodedStoreTest {
 
     @Test
     void evictionWritesBackTheLeastRecentlyUsedChangeAtOnce() {
-        start(2, false);
+        start(2, DecodedStore.Scans.NONE);
         run(store -> {
             store.put("a", "1");
             store.put("b", "2");
@@ -245,9 +247,10 @@ class DecodedStoreTest {
         assertEquals(pairs("b", "2", "a", "1", "c", "3"), rows.readKeyValuesToList());
     }
 
-    @Test
-    void scansMergeTheChangesNotYetWrittenInTheStoresByteOrder() {
-        start(DecodedStore.DEFAULT_ENTRIES, true);
+    @ParameterizedTest
+    @EnumSource(value = DecodedStore.Scans.class, names = {"OFTEN", "RARELY"})
+    void scansMergeTheChangesNotYetWrittenInTheStoresByteOrder(DecodedStore.Scans scans) {
+        start(DecodedStore.DEFAULT_ENTRIES, scans);
         final String emoji = "u\uD83D\uDE00"; // above the basic plane: after "u\uFFFD" in UTF-8
         final String replacement = "u\uFFFD";
         run(store -> {
@@ -297,7 +300,7 @@ class DecodedStoreTest {
 
     @Test
     void queriesFromAnotherThreadSeeWhatTheLastCommitWrote() {
-        start(DecodedStore.DEFAULT_ENTRIES, true);
+        start(DecodedStore.DEFAULT_ENTRIES, DecodedStore.Scans.OFTEN);
         run(store -> store.put("u1", "committed"));
         run(store -> {
             store.put("u1", "pending");
@@ -319,8 +322,8 @@ class DecodedStoreTest {
     }
 
     @Test
-    void aStoreNotBuiltScannableRefusesToScanOverPendingChanges() {
-        start(DecodedStore.DEFAULT_ENTRIES, false);
+    void aStoreBuiltForNoScansRefusesToScanOverPendingChanges() {
+        start(DecodedStore.DEFAULT_ENTRIES, DecodedStore.Scans.NONE);
         run(store -> assertEquals(List.of(), list(store.all()))); // nothing pending: the store underneath answers
         final StreamsException failed = assertThrows(StreamsException.class, () -> run(store -> {
             store.put("u1", "pending");
@@ -330,7 +333,7 @@ class DecodedStoreTest {
         while (cause.getCause() != null && !(cause instanceof IllegalStateException)) {
             cause = cause.getCause();
         }
-        assertEquals("Store decoded holds changes and is not built scannable", cause.getMessage());
+        assertEquals("Store decoded holds changes and is not built for scans", cause.getMessage());
     }
 
     @Test
@@ -349,7 +352,7 @@ class DecodedStoreTest {
 
     @Test
     void aCommitWritesEveryChangeWithTheTimestampOfTheRecordThatMadeIt() {
-        start(DecodedStore.DEFAULT_ENTRIES, false);
+        start(DecodedStore.DEFAULT_ENTRIES, DecodedStore.Scans.NONE);
         action.set(store -> store.put("u1", "first"));
         commands.pipeInput("k", "run", AT.plusSeconds(5));
         final TestRecord<String, String> row = rows.readRecord();
