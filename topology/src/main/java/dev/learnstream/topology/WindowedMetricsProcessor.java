@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -27,14 +28,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * when it closes, a 5m window into its 1h and 1d windows when it closes (so an hour or a day in
  * progress shows its closed five-minute windows, up to about six minutes behind). When a window's
  * end plus grace passes it is emitted once, with {@code final=true}. Partials arriving after that
- * count as late events of the window (and go on into the bigger windows it rolls into). Closed windows leave the store after a retention
- * per size.
+ * count as late events of the window (and go on into the bigger windows it rolls into). Closed
+ * windows leave the store after a retention per size.
  *
  * <p>What is due when (open windows by close time, closed ones by expiry) is an index in memory,
- * scanned by a wall-clock punctuator. It is not a store of its own because it is fully derived from
- * {@value StoreNames#WINDOWED_METRICS}: {@code init} rebuilds it from the store, which Kafka Streams
- * has restored by then, and runs again whenever the task is revived after a failure. A logged index
- * would write two more changelog records per window and per expiry for nothing.
+ * scanned by a wall-clock punctuator, beside the set of window keys in the store (a partial for a
+ * window not there opens it without reading the store). Neither is a store of its own: both are
+ * fully derived from {@value StoreNames#WINDOWED_METRICS}. {@code init} rebuilds them from the
+ * store, which Kafka Streams has restored by then, and runs again whenever the task is revived
+ * after a failure. A logged index would write two more changelog records per window and per expiry
+ * for nothing.
  *
  * <p>"Now" is the slowest learner partition's watermark (see {@link WindowPartialsProcessor}),
  * each moved on by the wall-clock time since it arrived once it is {@link #QUIET_AFTER} old, so a
@@ -104,6 +107,11 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private KeyValueStore<String, WindowPartial> windows;
             /** time␟window key → CLOSE or EXPIRE; derived from the store (see the class comment). */
             private final NavigableMap<String, String> due = new TreeMap<>();
+            /**
+             * The keys of the windows in the store, derived alike: most partials of a replay open a
+             * window, and one not among these needs no read of the store to know it is new.
+             */
+            private final Set<String> stored = new HashSet<>();
             /** Learner partition task → its watermark, moved on by the wall clock since it came. */
             private final Map<String, EffectiveClock> upstream = new HashMap<>();
             /** Learner partition task → when its watermark was last written to the store (wall clock). */
@@ -117,6 +125,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 this.context = context;
                 this.windows = context.getStateStore(StoreNames.WINDOWED_METRICS);
                 due.clear();
+                stored.clear();
                 upstream.clear();
                 keptAt.clear();
                 final long wall = context.currentSystemTimeMs();
@@ -163,6 +172,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private void schedule(String key, WindowPartial window) {
                 final WindowSizes size = WindowSizes.of(window.getWindowSize());
                 final long closesAt = size.closesAt(window.getWindowStart().toEpochMilli());
+                stored.add(key);
                 if (window.getClosed()) {
                     due.put(Keys.of(Keys.time(closesAt + size.retentionMs), key), EXPIRE);
                 } else {
@@ -198,7 +208,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private void deliver(WindowSizes size, WindowPartial partial, boolean lateMinute, boolean rolled, long now) {
                 final long start = size.start(partial.getWindowStart().toEpochMilli());
                 final String key = key(size, partial.getDimension(), partial.getDimensionValue(), start);
-                if (!add(size, start, key, windows.get(key), partial, lateMinute, rolled, now)) {
+                final WindowPartial window = stored.contains(key) ? windows.get(key) : null;
+                if (!add(size, start, key, window, partial, lateMinute, rolled, now)) {
                     for (final WindowSizes bigger : size.rollsInto()) {
                         deliver(bigger, partial, lateMinute, rolled, now);
                     }
@@ -261,6 +272,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
                     if (EXPIRE.equals(entry.getValue())) {
                         windows.delete(key);
+                        stored.remove(key);
                         continue;
                     }
                     final WindowPartial window = windows.get(key);

@@ -134,6 +134,20 @@ class WindowedMetricsRestartTest {
     }
 
     @Test
+    void aPartialForAWindowOpenedBeforeARestartAddsToIt() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        partial(MINUTE, "u1", 80);
+        start(wall + 1_000);
+        partial(MINUTE, "u2", 60);
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(2)));
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
+        assertThat(out.get(0).getEvents()).as("both partials, the first read back from the store").isEqualTo(2);
+        assertThat(out.get(0).getActiveLearners()).isEqualTo(2.0);
+    }
+
+    @Test
     void aScanOutOfTimeLeavesTheRestToTheNextInTimeOrder() {
         final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
         // No time at all: each punctuation closes the one window it must close to make progress.
