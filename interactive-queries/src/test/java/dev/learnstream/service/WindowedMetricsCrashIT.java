@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  * (events, or late events of a window that had closed), and once in the learners' quiz analytics,
  * whose rows were held decoded in memory between commits ({@code DecodedStore}), on the real broker.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WindowedMetricsCrashIT {
 
     private static final String APPLICATION_ID = "learnstream-crash-it";
@@ -101,14 +101,21 @@ class WindowedMetricsCrashIT {
                             StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200)))) {
                 streams.start();
                 final Map<String, Long> counted = new HashMap<>();
-                Waits.until("every event counted in the 1m and 1h windows and the quiz analytics",
-                        Duration.ofSeconds(150), Duration.ofSeconds(1), () -> {
-                            counted.put("1m", counted(streams, "1m"));
-                            counted.put("1h", counted(streams, "1h"));
-                            counted.put("quizzes", attempts(streams));
-                            return counted.get("1m") >= EVENTS && counted.get("1h") >= EVENTS
-                                    && counted.get("quizzes") >= EVENTS;
-                        });
+                // An hour takes in its 5m windows as they close, the last one a minute (its grace)
+                // past the last event on the learner partitions' clocks, which move on with the wall
+                // clock 30 s after their last watermark: about 100 s after the takeover's catch-up.
+                try {
+                    Waits.until("every event counted in the 1m and 1h windows and the quiz analytics",
+                            Duration.ofSeconds(210), Duration.ofSeconds(1), () -> {
+                                counted.put("1m", counted(streams, "1m"));
+                                counted.put("1h", counted(streams, "1h"));
+                                counted.put("quizzes", attempts(streams));
+                                return counted.get("1m") >= EVENTS && counted.get("1h") >= EVENTS
+                                        && counted.get("quizzes") >= EVENTS;
+                            });
+                } catch (IllegalStateException e) {
+                    throw new AssertionError(e.getMessage() + "; last counts " + counted, e);
+                }
                 // Counted once: nothing more arrives later.
                 Thread.sleep(3_000);
                 assertThat(counted(streams, "1m")).as("events and late events in the 1m windows").isEqualTo(EVENTS);
@@ -126,9 +133,10 @@ class WindowedMetricsCrashIT {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
         final Serializer<SpecificRecord> values = EventSerdes.values(serdes).serializer();
         final String topic = names.name(EventTopic.MODULE_QUIZ);
-        // Forty minutes of history ending on the last millisecond of a minute twenty minutes ago: its
-        // last minute closes (end plus 30 s grace) 30 s of event time after the last event.
-        final long end = (System.currentTimeMillis() / 60_000 - 20) * 60_000 - 1;
+        // Forty minutes of history ending on the last millisecond of a five-minute window 15 to 20
+        // minutes ago: its last 5m window, which the hour takes in when it closes, closes (end plus
+        // a minute's grace) a minute of event time after the last event.
+        final long end = (System.currentTimeMillis() / 300_000 - 3) * 300_000 - 1;
         final Instant start = Instant.ofEpochMilli(end - 400L * (EVENTS - 1));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
