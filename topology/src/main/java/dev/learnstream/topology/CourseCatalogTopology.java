@@ -1,22 +1,30 @@
 package dev.learnstream.topology;
 
 import dev.learnstream.events.CourseCreated;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.MeteredKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The course catalog every task can read: each CourseCreated is written to
@@ -65,15 +73,64 @@ public final class CourseCatalogTopology {
         return entries;
     }
 
-    /** Lookups on the global store. */
-    record Lookup(KeyValueStore<String, CourseCreated> store) {
+    /**
+     * Lookups on the global store, for one task's thread. Every event resolves its course or module
+     * here, often in several processors, and the catalog changes rarely: an entry is decoded once
+     * and reused while the store holds the same bytes for it (compared at each lookup, so an update
+     * from the global thread is seen at once). Callers must not change what they get.
+     */
+    static final class Lookup {
+        private final KeyValueStore<String, CourseCreated> store;
+        /** The bytes under the metered layer, or null if the store is built otherwise. */
+        private final KeyValueStore<Bytes, byte[]> raw;
+        private final Map<String, Decoded> decoded = new HashMap<>();
+
+        private record Decoded(byte[] bytes, CourseCreated value) {
+        }
+
+        Lookup(KeyValueStore<String, CourseCreated> store) {
+            this.store = store;
+            this.raw = bytesUnder(store);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static KeyValueStore<Bytes, byte[]> bytesUnder(StateStore store) {
+            StateStore layer = store;
+            while (layer instanceof WrappedStateStore<?, ?, ?> wrapped) {
+                if (wrapped instanceof MeteredKeyValueStore<?, ?>) {
+                    return wrapped.wrapped() instanceof KeyValueStore<?, ?> bytes
+                            ? (KeyValueStore<Bytes, byte[]>) bytes : null;
+                }
+                layer = wrapped.wrapped();
+            }
+            return null;
+        }
 
         CourseCreated course(String courseId) {
-            return courseId == null ? null : store.get(courseId);
+            return courseId == null ? null : get(courseId);
         }
 
         CourseCreated courseOfModule(String moduleId) {
-            return moduleId == null ? null : store.get(Keys.of(MODULE_PREFIX, moduleId));
+            return moduleId == null ? null : get(Keys.of(MODULE_PREFIX, moduleId));
+        }
+
+        private CourseCreated get(String key) {
+            if (raw == null) {
+                return store.get(key);
+            }
+            // Bytes first, then the value: an update in between makes the next lookup decode again.
+            final byte[] bytes = raw.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));
+            if (bytes == null) {
+                decoded.remove(key);
+                return null;
+            }
+            final Decoded known = decoded.get(key);
+            if (known != null && Arrays.equals(known.bytes(), bytes)) {
+                return known.value();
+            }
+            final CourseCreated value = store.get(key);
+            decoded.put(key, new Decoded(bytes, value));
+            return value;
         }
     }
 }
