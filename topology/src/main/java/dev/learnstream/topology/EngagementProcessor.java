@@ -5,7 +5,6 @@ import dev.learnstream.events.UserEnrolled;
 import dev.learnstream.events.UserLogin;
 import dev.learnstream.results.UserAnalytics;
 import dev.learnstream.results.UserEngagement;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Map;
@@ -168,6 +167,6 @@ final class EngagementProcessor implements ProcessorSupplier<String, SpecificRec
 
     private static Streaks.Streak streakOf(String lastDay, int current, int longest) {
         return lastDay == null || lastDay.isEmpty() ? new Streaks.Streak(null, 0, longest)
-                : new Streaks.Streak(LocalDate.parse(lastDay), current, longest);
+                : new Streaks.Streak(Streaks.day(lastDay), current, longest);
     }
 }
