@@ -1,5 +1,6 @@
 package dev.learnstream.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,12 +11,12 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.internals.Change;
 import org.apache.kafka.streams.processor.StateStore;
@@ -24,11 +25,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.internals.StreamThread;
+import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -36,7 +37,6 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
-import org.apache.kafka.common.utils.Bytes;
 
 /**
  * A key-value store's cache of decoded values, written back at commit: it takes the place of Kafka
@@ -425,8 +425,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!(prefix instanceof String text) || !(serializer instanceof StringSerializer)) {
             throw new IllegalArgumentException("Store " + name() + " scans by a String prefix only");
         }
-        return merged(raw == null ? inner.prefixScan(prefix, serializer) : decoding(raw.prefixScan(text, new StringSerializer())),
-                pending(text, null, text));
+        return merged(raw == null ? inner.prefixScan(prefix, serializer)
+                : decoding(raw.prefixScan(text, new StringSerializer())), pending(text, null, text));
     }
 
     private static Bytes utf8(String key) {
@@ -494,7 +494,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             final List<Map.Entry<String, V>> picked = new ArrayList<>();
             for (final Map.Entry<String, Entry<V>> entry : dirty.entrySet()) {
                 final String key = entry.getKey();
-                if ((from == null || UTF8_ORDER.compare(key, from) >= 0) && (to == null || UTF8_ORDER.compare(key, to) <= 0)
+                if ((from == null || UTF8_ORDER.compare(key, from) >= 0)
+                        && (to == null || UTF8_ORDER.compare(key, to) <= 0)
                         && (prefix == null || key.startsWith(prefix))) {
                     picked.add(new AbstractMap.SimpleImmutableEntry<>(key, entry.getValue().value));
                 }
