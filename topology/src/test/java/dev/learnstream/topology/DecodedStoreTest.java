@@ -133,19 +133,28 @@ class DecodedStoreTest {
         return pairs;
     }
 
-    @Test
-    void aScanTakesTheRowsTheCacheHoldsFromItAndDecodesOnlyTheOthers() {
+    /**
+     * A store of two entries whose decodes are counted, holding a, b and c: "a" was evicted (written
+     * back), "b" and "c" were written at the commit and stay cached.
+     */
+    private AtomicInteger threeRowsOneOutOfTheCache() {
         final AtomicInteger decoded = new AtomicInteger();
         start(2, DecodedStore.Scans.OFTEN, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
             decoded.incrementAndGet();
             return new String(bytes, StandardCharsets.UTF_8);
         }));
-        // Two entries kept: "a" is evicted (written back), "b" and "c" are written at the commit and stay.
         run(store -> {
             store.put("a", "1");
             store.put("b", "2");
             store.put("c", "3");
         });
+        changelog.readKeyValuesToList();
+        return decoded;
+    }
+
+    @Test
+    void aScanTakesTheRowsTheCacheHoldsFromItAndDecodesOnlyTheOthers() {
+        final AtomicInteger decoded = threeRowsOneOutOfTheCache();
         run(store -> {
             decoded.set(0);
             assertEquals(pairs("a", "1", "b", "2", "c", "3"), list(store.all()));
@@ -162,17 +171,7 @@ class DecodedStoreTest {
 
     @Test
     void deletingARowTheCacheDoesNotHoldWritesItsTombstoneAtOnceAndKeepsTheCachedRows() {
-        final AtomicInteger decoded = new AtomicInteger();
-        start(2, DecodedStore.Scans.OFTEN, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
-            decoded.incrementAndGet();
-            return new String(bytes, StandardCharsets.UTF_8);
-        }));
-        run(store -> {
-            store.put("a", "1");
-            store.put("b", "2");
-            store.put("c", "3");
-        });
-        changelog.readKeyValuesToList();
+        final AtomicInteger decoded = threeRowsOneOutOfTheCache();
         run(store -> {
             assertEquals("1", store.delete("a"));
             assertNull(store.delete("never"), "nothing stored, nothing written");
