@@ -90,6 +90,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     }
 
     private final KeyValueStore<String, V> inner;
+    /** The store's name, read once: the layers underneath each pass the call on. */
+    private final String name;
     private final Scans scans;
     /** The values' deserializer, for scans over the bytes under Kafka's metered layer; null: scan that layer. */
     private final Deserializer<V> values;
@@ -123,6 +125,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values) {
         this.inner = inner;
+        this.name = inner.name();
         this.scans = scans;
         this.values = values;
         this.dirty = scans == Scans.OFTEN ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
@@ -369,7 +372,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     @Override
     public String name() {
-        return inner.name();
+        return name;
     }
 
     @Override
