@@ -1,7 +1,6 @@
 package dev.learnstream.topology;
 
 import dev.learnstream.events.CourseCreated;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,14 +16,11 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.MeteredKeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The course catalog every task can read: each CourseCreated is written to
@@ -81,7 +77,7 @@ public final class CourseCatalogTopology {
      */
     static final class Lookup {
         private final KeyValueStore<String, CourseCreated> store;
-        /** The bytes under the metered layer, or null if the store is built otherwise. */
+        /** The bytes under the metered layer (see {@link StoreBytes}), or null if the store is built otherwise. */
         private final KeyValueStore<Bytes, byte[]> raw;
         private final Map<String, Decoded> decoded = new HashMap<>();
 
@@ -90,20 +86,7 @@ public final class CourseCatalogTopology {
 
         Lookup(KeyValueStore<String, CourseCreated> store) {
             this.store = store;
-            this.raw = bytesUnder(store);
-        }
-
-        @SuppressWarnings("unchecked")
-        private static KeyValueStore<Bytes, byte[]> bytesUnder(StateStore store) {
-            StateStore layer = store;
-            while (layer instanceof WrappedStateStore<?, ?, ?> wrapped) {
-                if (wrapped instanceof MeteredKeyValueStore<?, ?>) {
-                    return wrapped.wrapped() instanceof KeyValueStore<?, ?> bytes
-                            ? (KeyValueStore<Bytes, byte[]>) bytes : null;
-                }
-                layer = wrapped.wrapped();
-            }
-            return null;
+            this.raw = StoreBytes.under(store);
         }
 
         CourseCreated course(String courseId) {
@@ -119,7 +102,7 @@ public final class CourseCatalogTopology {
                 return store.get(key);
             }
             // Bytes first, then the value: an update in between makes the next lookup decode again.
-            final byte[] bytes = raw.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));
+            final byte[] bytes = raw.get(StoreBytes.key(key));
             if (bytes == null) {
                 decoded.remove(key);
                 return null;

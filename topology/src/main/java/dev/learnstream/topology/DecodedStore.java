@@ -36,7 +36,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store's cache of decoded values, written back at commit: it takes the place of Kafka
@@ -93,9 +92,9 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     /** The store's name, read once: the layers underneath each pass the call on. */
     private final String name;
     private final Scans scans;
-    /** The values' deserializer, for scans over the bytes under Kafka's metered layer; null: scan that layer. */
+    /** The values' deserializer, for the rows read from the bytes under Kafka's metered layer. */
     private final Deserializer<V> values;
-    /** Set at init when {@code values} is known and the store underneath is Kafka's metered one over bytes. */
+    /** Those bytes (see {@link StoreBytes}), found at init. */
     private KeyValueStore<Bytes, byte[]> raw;
     /** Cached entries, least recently used first; at most {@code capacity}, read from the settings at init. */
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -155,15 +154,6 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
                 .withCachingDisabled(), scans, values.deserializer());
     }
 
-    /**
-     * Wraps a key-value store's builder: the store underneath is built without Kafka's cache;
-     * {@code scans}: how processors scan it while it may hold changes.
-     */
-    static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner,
-                                                              Scans scans) {
-        return new Builder<>(inner.withCachingDisabled(), scans, null);
-    }
-
     static int compareUtf8(String a, String b) {
         final int common = Math.min(a.length(), b.length());
         for (int i = 0; i < common; i++) {
@@ -190,17 +180,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         this.initThread = Thread.currentThread();
         forget();
         inner.init(stateStoreContext, root);
-        raw = rawStore();
-    }
-
-    /** Kafka's store of bytes under its metered layer (keys as UTF-8, as {@code Serdes.String()} writes them). */
-    @SuppressWarnings("unchecked")
-    private KeyValueStore<Bytes, byte[]> rawStore() {
-        if (values != null && inner instanceof WrappedStateStore<?, ?, ?> metered
-                && metered.wrapped() instanceof KeyValueStore<?, ?> bytes) {
-            return (KeyValueStore<Bytes, byte[]>) bytes;
+        raw = StoreBytes.under(inner);
+        if (raw == null) {
+            throw new IllegalStateException("Store " + name() + " needs Kafka Streams' metered store over bytes, got "
+                    + inner.getClass().getName());
         }
-        return null;
     }
 
     /** Whether the caller is the task's own thread (processors), not a query from another thread. */
@@ -263,11 +247,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     @Override
     public V delete(String key) {
         ownedOnly("delete");
-        if (raw != null && !entries.containsKey(key)) {
+        if (!entries.containsKey(key)) {
             // Nothing of this key is pending, so its tombstone can go to the store now: caching the
             // deletion would only push a row the processors still use out of the cache (expiries
             // and moved alerts delete rows long out of it).
-            final Bytes stored = utf8(key);
+            final Bytes stored = StoreBytes.key(key);
             final byte[] old = raw.get(stored);
             if (old == null) {
                 return null;
@@ -315,7 +299,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         try {
             if (entry.value == null) {
                 // A row made and deleted between two write-backs never reached the store: no tombstone.
-                if (wasStored == Boolean.TRUE || wasStored == null && inner.get(key) != null) {
+                if (wasStored == Boolean.TRUE || wasStored == null && raw.get(StoreBytes.key(key)) != null) {
                     inner.delete(key);
                 }
             } else {
@@ -408,8 +392,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (from != null && to != null && UTF8_ORDER.compare(from, to) > 0) {
             return inner.range(from, to); // Empty, as Kafka Streams answers an inverted range.
         }
-        return merged(raw == null ? inner.range(from, to) : decoding(raw.range(utf8(from), utf8(to))),
-                pending(from, to, null));
+        return merged(decoding(raw.range(StoreBytes.key(from), StoreBytes.key(to))), pending(from, to, null));
     }
 
     @Override
@@ -417,7 +400,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!owned()) {
             return inner.all();
         }
-        return merged(raw == null ? inner.all() : decoding(raw.all()), pending(null, null, null));
+        return merged(decoding(raw.all()), pending(null, null, null));
     }
 
     @Override
@@ -428,12 +411,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!(prefix instanceof String text) || !(serializer instanceof StringSerializer)) {
             throw new IllegalArgumentException("Store " + name() + " scans by a String prefix only");
         }
-        return merged(raw == null ? inner.prefixScan(prefix, serializer)
-                : decoding(raw.prefixScan(text, new StringSerializer())), pending(text, null, text));
-    }
-
-    private static Bytes utf8(String key) {
-        return key == null ? null : Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
+        return merged(decoding(raw.prefixScan(text, new StringSerializer())), pending(text, null, text));
     }
 
     /** Stored rows with their values from the cache where it holds them, decoded otherwise. */
