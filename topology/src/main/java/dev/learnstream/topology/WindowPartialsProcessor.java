@@ -214,6 +214,6 @@ final class WindowPartialsProcessor implements ProcessorSupplier<String, Specifi
 
     static WindowPartial empty(long start, String[] dimension) {
         return new WindowPartial(dimension[0], dimension[1], MINUTE.label, Instant.ofEpochMilli(start), 0L,
-                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), 0L, false);
+                new HashMap<>(), 0L, 0L, 0.0, WindowSketches.empty(), WindowSketches.empty(), 0L, false, false);
     }
 }

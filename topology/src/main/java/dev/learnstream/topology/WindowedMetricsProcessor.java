@@ -18,6 +18,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
@@ -30,6 +31,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * end plus grace passes it is emitted once, with {@code final=true}. Partials arriving after that
  * count as late events of the window (and go on into the bigger windows it rolls into). Closed
  * windows leave the store after a retention per size.
+ *
+ * <p>Which windows have closed is kept as one mark per task, {@value #CLOSED_THROUGH}: every window
+ * closing before it has closed. Windows close in time order, so a scan moves the mark past what it
+ * closed and writes it once, where a flag in each window would rewrite (and log) every window once
+ * more. The one window the mark cannot speak for is one made after the mark passed its close time
+ * (a learner partition's late share of a window nobody else had opened): it is marked
+ * {@code madeLate} and closes by its own {@code closed} flag.
  *
  * <p>What is due when (open windows by close time, closed ones by expiry) is an index in memory,
  * scanned by a wall-clock punctuator, beside the set of window keys in the store (a partial for a
@@ -49,6 +57,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
+    /** Key (and dimension) of the closed-through mark in the store; its window start is the mark. */
+    static final String CLOSED_THROUGH = "~closed";
     private static final String CLOSE = "close";
     private static final String EXPIRE = "expire";
     /** Wall-clock time after a first {@code init} before anything closes (see the class comment). */
@@ -116,6 +126,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             private final Map<String, EffectiveClock> upstream = new HashMap<>();
             /** Learner partition task → when its watermark was last written to the store (wall clock). */
             private final Map<String, Long> keptAt = new HashMap<>();
+            /** Every window closing before this has closed, unless made late (see the class comment). */
+            private long closedThrough;
             private long settledAt;
             /** The last scan ran out of time with windows still due. */
             private boolean behind;
@@ -129,13 +141,17 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 upstream.clear();
                 keptAt.clear();
                 final long wall = context.currentSystemTimeMs();
+                closedThrough = closedThrough(windows);
                 try (KeyValueIterator<String, WindowPartial> all = windows.all()) {
                     all.forEachRemaining(entry -> {
+                        if (CLOSED_THROUGH.equals(entry.key)) {
+                            return;
+                        }
                         if (WindowPartialsProcessor.isWatermark(entry.value)) {
                             watermark(entry.value, wall);
                             keptAt.put(entry.value.getDimensionValue(), wall);
                         } else {
-                            schedule(entry.key, entry.value);
+                            schedule(entry.key, entry.value, closed(entry.value, closedThrough));
                         }
                     });
                 }
@@ -169,11 +185,11 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             }
 
             /** Indexes a window at its close time while open, at its expiry once closed. */
-            private void schedule(String key, WindowPartial window) {
+            private void schedule(String key, WindowPartial window, boolean closed) {
                 final WindowSizes size = WindowSizes.of(window.getWindowSize());
                 final long closesAt = size.closesAt(window.getWindowStart().toEpochMilli());
                 stored.add(key);
-                if (window.getClosed()) {
+                if (closed) {
                     due.put(Keys.of(Keys.time(closesAt + size.retentionMs), key), EXPIRE);
                 } else {
                     due.put(Keys.of(Keys.time(closesAt), key), CLOSE);
@@ -231,7 +247,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              */
             private boolean add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
                                 boolean lateMinute, boolean rolled, long now) {
-                if (window != null && window.getClosed()) {
+                if (window != null && closed(window, closedThrough)) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
                     return false;
@@ -243,7 +259,10 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 final WindowPartial merged = window != null ? merge(window, partial, lateMinute)
                         : fresh(size, start, partial, lateMinute);
                 if (window == null) {
-                    schedule(key, merged);
+                    // Behind the mark, which would otherwise say it has closed (rolled content never is:
+                    // its bigger window closes after the window being closed, at or past the mark).
+                    merged.setMadeLate(closesAt < closedThrough);
+                    schedule(key, merged, false);
                 }
                 windows.put(key, merged);
                 return true;
@@ -256,20 +275,25 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 // In time order, including windows that a closing window creates already due; within
                 // the budget, the rest in the next punctuation (still in time order, so a window is
-                // always rolled into the bigger ones before they close).
+                // always rolled into the bigger ones before they close). A scan stops only between
+                // two times, so the mark can say "everything before this time".
                 final String bound = Keys.of(Keys.time(now + 1));
                 final long stopAt = System.nanoTime() + closeBudget.toNanos();
                 behind = false;
-                boolean first = true;
+                String time = null;
+                long through = now + 1;
+                boolean closedAny = false;
                 for (Map.Entry<String, String> entry = due.firstEntry(); entry != null && entry.getKey().compareTo(bound) < 0;
                      entry = due.firstEntry()) {
-                    if (!first && System.nanoTime() - stopAt >= 0) {
+                    final int separator = entry.getKey().indexOf(Keys.SEPARATOR);
+                    if (time != null && !entry.getKey().startsWith(time) && System.nanoTime() - stopAt >= 0) {
                         behind = true;
-                        return;
+                        through = Long.parseLong(entry.getKey().substring(0, separator));
+                        break;
                     }
-                    first = false;
+                    time = entry.getKey().substring(0, separator + 1);
                     due.remove(entry.getKey());
-                    final String key = entry.getKey().substring(entry.getKey().indexOf(Keys.SEPARATOR) + 1);
+                    final String key = entry.getKey().substring(separator + 1);
                     if (EXPIRE.equals(entry.getValue())) {
                         windows.delete(key);
                         stored.remove(key);
@@ -279,13 +303,21 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                     if (window == null) {
                         continue;
                     }
-                    window.setClosed(true);
-                    windows.put(key, window);
-                    schedule(key, window);
+                    if (window.getMadeLate()) {
+                        window.setClosed(true);
+                        windows.put(key, window);
+                    } else {
+                        closedAny = true;
+                    }
+                    schedule(key, window, true);
                     final WindowSizes size = WindowSizes.of(window.getWindowSize());
                     context.forward(new Record<>(key, metric(size, window, true),
                             size.closesAt(window.getWindowStart().toEpochMilli())));
                     roll(size, window, now);
+                }
+                if (closedAny && through > closedThrough) {
+                    closedThrough = through;
+                    windows.put(CLOSED_THROUGH, WindowPartialsProcessor.empty(through, new String[] {CLOSED_THROUGH, ""}));
                 }
             }
 
@@ -308,6 +340,27 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
             }
         };
+    }
+
+    /** The closed-through mark kept in {@code store}, or {@link Long#MIN_VALUE} before any window closed. */
+    static long closedThrough(ReadOnlyKeyValueStore<String, WindowPartial> store) {
+        final WindowPartial mark = store.get(CLOSED_THROUGH);
+        return mark == null ? Long.MIN_VALUE : mark.getWindowStart().toEpochMilli();
+    }
+
+    /** Whether a stored window has closed: by its own flag, or by the mark unless made after it. */
+    static boolean closed(WindowPartial window, long closedThrough) {
+        if (window.getClosed()) {
+            return true;
+        }
+        return !window.getMadeLate()
+                && WindowSizes.of(window.getWindowSize()).closesAt(window.getWindowStart().toEpochMilli()) < closedThrough;
+    }
+
+    /** Whether a stored window has closed, as a store of this roll-up says. */
+    static boolean closed(ReadOnlyKeyValueStore<String, WindowPartial> store, String key) {
+        final WindowPartial window = store.get(key);
+        return window != null && closed(window, closedThrough(store));
     }
 
     /** Whether {@code at} has passed by {@code now} (never while the roll-up's time is unknown). */

@@ -82,7 +82,11 @@ class WindowedMetricsRestartTest {
     }
 
     private void partial(Instant start, String user, double score) {
-        final WindowPartial partial = WindowPartialsProcessor.empty(start.toEpochMilli(), new String[] {"all", ""});
+        partial(start, new String[] {"all", ""}, user, score);
+    }
+
+    private void partial(Instant start, String[] dimension, String user, double score) {
+        final WindowPartial partial = WindowPartialsProcessor.empty(start.toEpochMilli(), dimension);
         partial.setEvents(1L);
         partial.setQuizAttempts(1L);
         partial.setScoreSum(score);
@@ -92,7 +96,7 @@ class WindowedMetricsRestartTest {
         scores.add(score);
         partial.setLearners(java.nio.ByteBuffer.wrap(learners.bytes()));
         partial.setScores(java.nio.ByteBuffer.wrap(scores.bytes()));
-        processor.process(new Record<>("all", partial, start.plus(Duration.ofMinutes(2)).toEpochMilli()));
+        processor.process(new Record<>(dimension[0], partial, start.plus(Duration.ofMinutes(2)).toEpochMilli()));
     }
 
     private List<WindowedMetric> punctuate() {
@@ -134,6 +138,50 @@ class WindowedMetricsRestartTest {
     }
 
     @Test
+    void aLateShareOfAMinuteNobodyOpenedClosesOnceThoughTheMarkHasPassedIt() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        minute(MINUTE, "u1", 80);
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(10)));
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE, "5m@" + MINUTE);
+        final Instant third = MINUTE.plus(Duration.ofMinutes(3));
+        assertThat(WindowedMetricsProcessor.closedThrough(store)).as("the mark is past the third minute's close")
+                .isGreaterThan(WindowSizes.ONE_MINUTE.closesAt(third.toEpochMilli()));
+
+        // A partition not heard from before sends its share of a minute nobody else had: a window
+        // made behind the mark, which must not count as closed before it has been emitted.
+        partial(third, "u2", 60);
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, third))).isFalse();
+        start(wall + 1_000);
+        watermark("0_1", MINUTE.plus(Duration.ofMinutes(10)));
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(10)));
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + third);
+        assertThat(out.get(0).getEvents()).isEqualTo(1);
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, third))).isTrue();
+        assertThat(store.get(key(WindowSizes.FIVE_MINUTES, MINUTE)).getLateEvents())
+                .as("rolled into its five minutes, closed by then: late there").isEqualTo(1);
+
+        start(wall + 2_000);
+        assertThat(punctuate()).as("emitted once").isEmpty();
+    }
+
+    @Test
+    void closingAWindowWritesTheMarkNotTheWindow() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall);
+        minute(MINUTE, "u1", 80);
+        final WindowPartial before = store.get(key(WindowSizes.ONE_MINUTE, MINUTE));
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
+        final WindowPartial after = store.get(key(WindowSizes.ONE_MINUTE, MINUTE));
+        assertThat(after).as("the stored minute is as it was").isEqualTo(before);
+        assertThat(after.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.closedThrough(store)).isEqualTo(MINUTE.plus(Duration.ofMinutes(2)).toEpochMilli() + 1);
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, MINUTE))).isTrue();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.FIVE_MINUTES, MINUTE))).isFalse();
+    }
+
+    @Test
     void aPartialForAWindowOpenedBeforeARestartAddsToIt() {
         final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
         start(wall);
@@ -171,12 +219,32 @@ class WindowedMetricsRestartTest {
     }
 
     @Test
+    void aScanOutOfTimeStopsOnlyBetweenTwoCloseTimesSoTheMarkCoversWhatItClosed() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        start(wall, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
+        partial(MINUTE, new String[] {"domain", "dsa"}, "u1", 80);
+        partial(MINUTE, new String[] {"module", "dsa-arrays"}, "u1", 80);
+        minute(MINUTE.plus(Duration.ofMinutes(1)), "u2", 60);
+        context.resetForwards();
+        // The scan alone, no catch-up: the minutes closing at the same time close together.
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+        assertThat(context.forwarded()).extracting(f -> window((WindowedMetric) f.record().value()))
+                .containsExactly("1m@" + MINUTE, "1m@" + MINUTE);
+
+        start(wall + 1_000, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(3)));
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window)
+                .as("after a restart only the minute left, not the two again")
+                .containsExactly("1m@" + MINUTE.plus(Duration.ofMinutes(1)));
+    }
+
+    @Test
     void closedWindowsStillExpireAfterARestart() {
         final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
         start(wall);
         minute(MINUTE, "u1", 80);
         punctuate();
-        assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE)).getClosed()).isTrue();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, MINUTE))).isTrue();
 
         // Restarted a day later: a task's clock never runs ahead of the wall clock.
         final Instant nextDay = MINUTE.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(2));
@@ -186,7 +254,7 @@ class WindowedMetricsRestartTest {
         assertThat(store.get(key(WindowSizes.ONE_MINUTE, MINUTE))).as("past the minute's one-day retention").isNull();
         assertThat(store.get(key(WindowSizes.FIVE_MINUTES, MINUTE))).as("five minutes are kept three days")
                 .isNotNull();
-        assertThat(store.get(key(WindowSizes.ONE_HOUR, MINUTE)).getClosed()).isTrue();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_HOUR, MINUTE))).isTrue();
     }
 
     @Test
@@ -239,7 +307,7 @@ class WindowedMetricsRestartTest {
         for (final WindowSizes size : List.of(WindowSizes.ONE_MINUTE, WindowSizes.FIVE_MINUTES, WindowSizes.ONE_HOUR)) {
             assertThat(store.get(key(size, MINUTE))).as(size.label).isNull();
         }
-        assertThat(store.get(key(WindowSizes.ONE_DAY, day)).getClosed()).isTrue();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_DAY, day))).isTrue();
     }
 
     @Test

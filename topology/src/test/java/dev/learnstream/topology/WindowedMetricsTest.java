@@ -38,7 +38,8 @@ class WindowedMetricsTest {
         final WindowPartial open = fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS)
                 .get(key(WindowSizes.ONE_MINUTE, "all", "", MINUTE));
         assertThat(open.getEvents()).isEqualTo(3);
-        assertThat(open.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.closed(fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS),
+                key(WindowSizes.ONE_MINUTE, "all", "", MINUTE))).isFalse();
         assertThat(WindowedMetricsProcessor.metric(WindowSizes.ONE_MINUTE, open, false).getActiveLearners()).isEqualTo(3.0);
 
         // No more events: the wall clock alone closes the minute (sparse traffic).
@@ -71,7 +72,7 @@ class WindowedMetricsTest {
         final KeyValueStore<String, WindowPartial> store = fixture.driver.getKeyValueStore(StoreNames.WINDOWED_METRICS);
         final WindowPartial moduleFive = store.get(key(WindowSizes.FIVE_MINUTES, "module", "dsa-arrays", MINUTE));
         assertThat(moduleFive.getQuizAttempts()).isEqualTo(2);
-        assertThat(moduleFive.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.FIVE_MINUTES, "module", "dsa-arrays", MINUTE))).isFalse();
         final Instant day = Instant.parse("2025-03-10T00:00:00Z");
         assertThat(store.get(key(WindowSizes.ONE_DAY, "module", "dsa-arrays", day))).isNull();
 
@@ -89,7 +90,7 @@ class WindowedMetricsTest {
         assertThat(inProgress.getActiveLearners()).isEqualTo(2.0);
         assertThat(inProgress.getP90Score()).isEqualTo(80.0);
         final WindowPartial domainHour = store.get(key(WindowSizes.ONE_HOUR, "domain", "dsa", MINUTE));
-        assertThat(domainHour.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_HOUR, "domain", "dsa", MINUTE))).isFalse();
         assertThat(domainHour.getEvents()).isEqualTo(2);
 
         // Later scans do not emit the closed minute again.
@@ -116,7 +117,7 @@ class WindowedMetricsTest {
         assertThat(WindowSketches.learners(WindowSketches.bytes(fiveMinutes.getLearners()))).isEqualTo(2.0);
         assertThat(fiveMinutes.getLateEvents()).isZero();
         final WindowPartial minute = store.get(key(WindowSizes.ONE_MINUTE, "all", "", MINUTE));
-        assertThat(minute.getClosed()).isTrue();
+        assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, "all", "", MINUTE))).isTrue();
         assertThat(minute.getEvents()).isEqualTo(1);
         assertThat(minute.getLateEvents()).isEqualTo(1);
     }
@@ -138,14 +139,15 @@ class WindowedMetricsTest {
         final KeyValueStore<String, WindowPartial> store = fixture.driver.getKeyValueStore(StoreNames.WINDOWED_METRICS);
         for (final WindowSizes closed : List.of(WindowSizes.ONE_MINUTE, WindowSizes.FIVE_MINUTES)) {
             final WindowPartial window = store.get(key(closed, "all", "", MINUTE));
-            assertThat(window.getClosed()).as(closed.label).isTrue();
+            assertThat(WindowedMetricsProcessor.closed(store, key(closed, "all", "", MINUTE))).as(closed.label).isTrue();
             assertThat(window.getEvents()).as(closed.label).isEqualTo(1);
             assertThat(window.getLateEvents()).as(closed.label).isEqualTo(1);
         }
         final WindowPartial hour = store.get(key(WindowSizes.ONE_HOUR, "all", "", MINUTE));
         final WindowPartial day = store.get(key(WindowSizes.ONE_DAY, "all", "", Instant.parse("2025-03-10T00:00:00Z")));
+        assertThat(WindowedMetricsProcessor.closed(hour, WindowedMetricsProcessor.closedThrough(store))).isFalse();
+        assertThat(WindowedMetricsProcessor.closed(day, WindowedMetricsProcessor.closedThrough(store))).isFalse();
         for (final WindowPartial open : List.of(hour, day)) {
-            assertThat(open.getClosed()).isFalse();
             assertThat(open.getEvents()).isEqualTo(2);
             assertThat(open.getLateEvents()).as("late for its minute, not for the hour or the day").isZero();
             assertThat(WindowSketches.learners(WindowSketches.bytes(open.getLearners()))).isEqualTo(2.0);
@@ -174,6 +176,7 @@ class WindowedMetricsTest {
         final WindowPartial ahead = fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS)
                 .get(key(WindowSizes.ONE_MINUTE, "all", "", TopologyFixture.WALL_START.plus(Duration.ofHours(12))));
         assertThat(ahead.getEvents()).isEqualTo(1);
-        assertThat(ahead.getClosed()).isFalse();
+        assertThat(WindowedMetricsProcessor.closed(ahead, WindowedMetricsProcessor.closedThrough(
+                fixture.driver.<String, WindowPartial>getKeyValueStore(StoreNames.WINDOWED_METRICS)))).isFalse();
     }
 }
