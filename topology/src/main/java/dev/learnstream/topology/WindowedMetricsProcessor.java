@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -115,8 +117,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
         return new Processor<>() {
             private ProcessorContext<String, WindowedMetric> context;
             private KeyValueStore<String, WindowPartial> windows;
-            /** time␟window key → CLOSE or EXPIRE; derived from the store (see the class comment). */
-            private final NavigableMap<String, String> due = new TreeMap<>();
+            /**
+             * Time → the keys of the windows due then, each to CLOSE or EXPIRE, in the order they were
+             * scheduled; derived from the store (see the class comment). Many windows share a close
+             * time (every dimension's minute), so this orders times, not window keys.
+             */
+            private final NavigableMap<Long, Map<String, String>> due = new TreeMap<>();
             /**
              * The keys of the windows in the store, derived alike: most partials of a replay open a
              * window, and one not among these needs no read of the store to know it is new.
@@ -190,9 +196,9 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 final long closesAt = size.closesAt(window.getWindowStart().toEpochMilli());
                 stored.add(key);
                 if (closed) {
-                    due.put(Keys.of(Keys.time(closesAt + size.retentionMs), key), EXPIRE);
+                    due.computeIfAbsent(closesAt + size.retentionMs, at -> new LinkedHashMap<>()).put(key, EXPIRE);
                 } else {
-                    due.put(Keys.of(Keys.time(closesAt), key), CLOSE);
+                    due.computeIfAbsent(closesAt, at -> new LinkedHashMap<>()).put(key, CLOSE);
                 }
             }
 
@@ -276,49 +282,61 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 // In time order, including windows that a closing window creates already due; within
                 // the budget, the rest in the next punctuation (still in time order, so a window is
                 // always rolled into the bigger ones before they close). A scan stops only between
-                // two times, so the mark can say "everything before this time".
-                final String bound = Keys.of(Keys.time(now + 1));
+                // two times, so the mark can say "everything before this time". Closing adds only
+                // later times (a bigger window closes after its parts; a closed one expires later).
                 final long stopAt = System.nanoTime() + closeBudget.toNanos();
                 behind = false;
-                String time = null;
                 long through = now + 1;
                 boolean closedAny = false;
-                for (Map.Entry<String, String> entry = due.firstEntry(); entry != null && entry.getKey().compareTo(bound) < 0;
-                     entry = due.firstEntry()) {
-                    final int separator = entry.getKey().indexOf(Keys.SEPARATOR);
-                    if (time != null && !entry.getKey().startsWith(time) && System.nanoTime() - stopAt >= 0) {
+                boolean first = true;
+                for (Map.Entry<Long, Map<String, String>> group = due.firstEntry(); group != null && group.getKey() <= now;
+                     group = due.firstEntry()) {
+                    if (!first && System.nanoTime() - stopAt >= 0) {
                         behind = true;
-                        through = Long.parseLong(entry.getKey().substring(0, separator));
+                        through = group.getKey();
                         break;
                     }
-                    time = entry.getKey().substring(0, separator + 1);
-                    due.remove(entry.getKey());
-                    final String key = entry.getKey().substring(separator + 1);
-                    if (EXPIRE.equals(entry.getValue())) {
-                        windows.delete(key);
-                        stored.remove(key);
-                        continue;
+                    first = false;
+                    final Map<String, String> dueThen = group.getValue();
+                    while (!dueThen.isEmpty()) {
+                        final Iterator<Map.Entry<String, String>> next = dueThen.entrySet().iterator();
+                        final Map.Entry<String, String> entry = next.next();
+                        next.remove();
+                        closedAny |= closeOrExpire(entry.getKey(), EXPIRE.equals(entry.getValue()), now);
                     }
-                    final WindowPartial window = windows.get(key);
-                    if (window == null) {
-                        continue;
-                    }
-                    if (window.getMadeLate()) {
-                        window.setClosed(true);
-                        windows.put(key, window);
-                    } else {
-                        closedAny = true;
-                    }
-                    schedule(key, window, true);
-                    final WindowSizes size = WindowSizes.of(window.getWindowSize());
-                    context.forward(new Record<>(key, metric(size, window, true),
-                            size.closesAt(window.getWindowStart().toEpochMilli())));
-                    roll(size, window, now);
+                    due.remove(group.getKey());
                 }
                 if (closedAny && through > closedThrough) {
                     closedThrough = through;
                     windows.put(CLOSED_THROUGH, WindowPartialsProcessor.empty(through, new String[] {CLOSED_THROUGH, ""}));
                 }
+            }
+
+            /**
+             * Expires or closes one window; whether it closed by the mark (not by its own flag), so
+             * that the mark must move past it.
+             */
+            private boolean closeOrExpire(String key, boolean expire, long now) {
+                if (expire) {
+                    windows.delete(key);
+                    stored.remove(key);
+                    return false;
+                }
+                final WindowPartial window = windows.get(key);
+                if (window == null) {
+                    return false;
+                }
+                final boolean byMark = !window.getMadeLate();
+                if (!byMark) {
+                    window.setClosed(true);
+                    windows.put(key, window);
+                }
+                schedule(key, window, true);
+                final WindowSizes size = WindowSizes.of(window.getWindowSize());
+                context.forward(new Record<>(key, metric(size, window, true),
+                        size.closesAt(window.getWindowStart().toEpochMilli())));
+                roll(size, window, now);
+                return byMark;
             }
 
             /**
