@@ -73,8 +73,6 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
 
     static final String MEMORY_ALERT = "M";
     static final String RISK_CHECK = "R";
-    /** Learners per task whose memory keys are kept (see {@code memoryKeys}); a few MiB. */
-    static final int KNOWN_LEARNERS = 10_000;
 
     private final Map<String, ?> serdeConfig;
     private final MemorySettings settings;
@@ -128,23 +126,10 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         private KeyValueStore<String, LearnerWeights> learnerWeights;
         private CourseCatalogTopology.Lookup catalog;
         private RiskScorer risk;
-        /**
-         * Learner → the keys of their memories, for the most recent {@link #KNOWN_LEARNERS}: the risk
-         * score reads a learner's memories at every review, and point reads of rows the cache holds
-         * cost less than a scan of the store. Memories are never deleted, so a list stays true once
-         * each new memory is added to it; one not here is read with a scan.
-         */
-        private final Map<String, List<String>> memoryKeys = new LinkedHashMap<>(1_024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-                return size() > KNOWN_LEARNERS;
-            }
-        };
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
-            memoryKeys.clear();
             this.scores = context.getStateStore(StoreNames.MEMORY_SCORES);
             FlushedRows.forward(scores, context);
             this.alerts = context.getStateStore(StoreNames.MEMORY_ALERTS);
@@ -240,12 +225,6 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             next.setOpenSignals(new ArrayList<>());
             score(next, time);
             scores.put(key, next);
-            if (previous == null && stored == null) {
-                final List<String> known = memoryKeys.get(user);
-                if (known != null) {
-                    known.add(key);
-                }
-            }
             scheduleAlert(next);
             learn(user, module, reviewedAt, grade, baseline, scored, time);
         }
@@ -511,25 +490,12 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         /** The learner's memories of a course's modules. */
         private List<MemoryScore> memoriesOf(String user, String courseId) {
             final List<MemoryScore> memories = new ArrayList<>();
-            final List<String> known = memoryKeys.get(user);
-            if (known != null) {
-                for (final String key : known) {
-                    final MemoryScore memory = scores.get(key);
-                    if (memory != null && courseId.equals(memory.getCourseId())) {
-                        memories.add(memory);
-                    }
-                }
-                return memories;
-            }
-            final List<String> keys = new ArrayList<>();
             for (final KeyValue<String, MemoryScore> row : StoreScans.list(
                     scores.prefixScan(Keys.prefix(user), new StringSerializer()))) {
-                keys.add(row.key);
                 if (courseId.equals(row.value.getCourseId())) {
                     memories.add(row.value);
                 }
             }
-            memoryKeys.put(user, keys);
             return memories;
         }
     }
