@@ -59,12 +59,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * however fast it runs. Each crossing emits one RevisionRecommendation, one RevisionSignal and the
  * updated MemoryScore; the next review answers the open signals (reviewedAt).
  *
- * <p>The index holds, for each memory with a crossing ahead, an entry due no later than that
- * crossing. A review that moves the crossing later (the usual case: recall was refreshed) leaves
- * the entry where it is, which spares a delete and a put per review; when it comes due early it
- * is found stale, and the memory's real crossing is indexed then (once, however many reviews
- * moved it). A review that moves the crossing earlier indexes it at once.
- *
  * <p>Each learner's reviews are kept ({@value StoreNames#MEMORY_HISTORY}) and, with enough of them,
  * the learner's own FSRS-6 weights are fitted online ({@value StoreNames#LEARNER_WEIGHTS},
  * {@link MemorySettings.Personalization}); every memory of the learner is then re-derived with them.
@@ -204,6 +198,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                 state = baseline == null ? fsrs.first(grade) : fsrs.first(grade, baseline);
                 reviewedAt = time;
             } else {
+                clearAlert(previous);
                 final long last = previous.getLastReviewedAt().toEpochMilli();
                 reviewedAt = Math.max(time, last);
                 final long elapsed = Math.max(0, Days.between(last, time));
@@ -230,15 +225,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             next.setOpenSignals(new ArrayList<>());
             score(next, time);
             scores.put(key, next);
-            final long before = previous == null ? -1 : nextAlertAt(previous, fsrs);
-            final long after = nextAlertAt(next, fsrs);
-            // An entry due by the old crossing stands in for a later one (see the class comment).
-            if (before < 0 || after < 0 || after < before) {
-                if (previous != null) {
-                    clearAlert(previous, fsrs);
-                }
-                scheduleAlert(next);
-            }
+            scheduleAlert(next);
             learn(user, module, reviewedAt, grade, baseline, scored, time);
         }
 
@@ -397,7 +384,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         private void scheduleAlert(MemoryScore memory) {
             final long at = nextAlertAt(memory);
             if (at >= 0) {
-                alerts.put(alertKey(at, memory), "");
+                alerts.put(Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId()), "");
             }
         }
 
@@ -409,12 +396,8 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         private void clearAlert(MemoryScore memory, Fsrs6 fsrs) {
             final long at = nextAlertAt(memory, fsrs);
             if (at >= 0) {
-                alerts.delete(alertKey(at, memory));
+                alerts.delete(Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId()));
             }
-        }
-
-        private static String alertKey(long at, MemoryScore memory) {
-            return Keys.of(Keys.time(at), MEMORY_ALERT, memory.getUserId(), memory.getModuleId());
         }
 
         private void answerSignals(MemoryScore previous, Instant reviewedAt, long time) {
@@ -454,15 +437,8 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
                 return;
             }
             final long crossedAt = nextAlertAt(memory);
-            if (crossedAt < 0) {
-                return;
-            }
-            if (crossedAt > now) {
-                // An entry that stood in for a crossing reviews moved later: index the crossing itself.
-                final String real = alertKey(crossedAt, memory);
-                if (alerts.get(real) == null) {
-                    alerts.put(real, "");
-                }
+            if (crossedAt < 0 || crossedAt > now) {
+                // A stale index entry (the memory was reviewed since): its current alert is indexed separately.
                 return;
             }
             score(memory, now);

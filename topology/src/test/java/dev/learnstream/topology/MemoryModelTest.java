@@ -163,56 +163,6 @@ class MemoryModelTest {
     }
 
     @Test
-    void reviewsThatMoveACrossingLaterLeaveItsIndexEntryAndItIsStillAnnouncedOnceOnTime() {
-        final TestOutputTopic<String, String> index = fixture.driver.createOutputTopic(
-                "learnstream-test-" + StoreNames.MEMORY_ALERTS + "-changelog",
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.StringDeserializer());
-        fixture.send(aModuleCompletion().build());
-        final MemoryState studied = FSRS.first(Grade.GOOD);
-        final Instant firstMedium = T0.plusMillis(MemoryProcessor.days(FSRS.interval(studied.stability(), 0.9)));
-        assertThat(memoryAlerts(index)).containsExactly(alertKey(firstMedium));
-
-        // Two good reviews before the crossing, a day apart, each moving it later: the index is not
-        // touched. (The wall clock goes along: events are not taken from more than a day ahead.)
-        final MemoryState once = FSRS.next(studied, 1, Grade.GOOD);
-        final MemoryState twice = FSRS.next(once, 1, Grade.GOOD);
-        final Instant secondReview = T0.plus(Duration.ofDays(2));
-        fixture.driver.advanceWallClockTime(Duration.ofDays(1));
-        fixture.send(aQuiz().setScore(85).setOccurredAt(T0.plus(Duration.ofDays(1))).build());
-        fixture.driver.advanceWallClockTime(Duration.ofDays(1));
-        fixture.send(aQuiz().setScore(85).setOccurredAt(secondReview).build());
-        assertThat(scores.readValuesToList()).extracting(MemoryScore::getReps).containsExactly(1, 2, 3);
-        assertThat(secondReview).isBefore(firstMedium);
-        assertThat(memoryAlerts(index)).as("no delete and put per review").isEmpty();
-        final Instant medium = secondReview.plusMillis(MemoryProcessor.days(FSRS.interval(twice.stability(), 0.9)));
-
-        // The old entry comes due: nothing to announce yet, the real crossing is indexed instead.
-        fixture.driver.advanceWallClockTime(Duration.between(secondReview, firstMedium).plusMinutes(1));
-        assertThat(recommendations.isEmpty()).isTrue();
-        final KeyValueStore<String, String> alerts = fixture.driver.getKeyValueStore(StoreNames.MEMORY_ALERTS);
-        assertThat(alerts.get(alertKey(firstMedium))).isNull();
-        assertThat(alerts.get(alertKey(medium))).isNotNull();
-
-        fixture.driver.advanceWallClockTime(Duration.between(firstMedium.plusSeconds(60), medium).minusMinutes(1));
-        assertThat(recommendations.isEmpty()).as("not before the crossing").isTrue();
-        fixture.driver.advanceWallClockTime(Duration.ofMinutes(2));
-        assertThat(recommendations.readValuesToList()).extracting(RevisionRecommendation::getUrgency)
-                .containsExactly(Urgency.MEDIUM);
-        assertThat(signals.readValuesToList()).extracting(RevisionSignal::getScheduledAt).containsExactly(medium);
-    }
-
-    /** The memory-alert keys the index wrote (puts and deletes), risk checks left out. */
-    private static List<String> memoryAlerts(TestOutputTopic<String, String> index) {
-        return index.readKeyValuesToList().stream().map(kv -> kv.key)
-                .filter(key -> Keys.split(key)[1].equals(MemoryProcessor.MEMORY_ALERT)).toList();
-    }
-
-    private static String alertKey(Instant at) {
-        return Keys.of(Keys.time(at.toEpochMilli()), MemoryProcessor.MEMORY_ALERT, "u1", "dsa-arrays");
-    }
-
-    @Test
     void aReplayAnnouncesTheCrossingsBetweenTwoReviewsWithoutWaitingForThePunctuator() {
         // History from two months back arrives in one go: the wall clock does not move, so no
         // punctuation runs between the events, as in a fast replay.
