@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * count as late events of the window (and go on into the bigger windows it rolls into). Closed
  * windows leave the store after a retention per size.
  *
- * <p>Which windows have closed is kept as one mark per task, {@value #CLOSED_THROUGH}: every window
+ * <p>Which windows have closed is kept as one mark per task ({@link #CLOSED_THROUGH}): every window
  * closing before it has closed. Windows close in time order, so a scan moves the mark past what it
  * closed and writes it once, where a flag in each window would rewrite (and log) every window once
  * more. The one window the mark cannot speak for is one made after the mark passed its close time
@@ -59,8 +59,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
-    /** Key (and dimension) of the closed-through mark in the store; its window start is the mark. */
-    static final String CLOSED_THROUGH = "~closed";
+    /**
+     * Key of the closed-through mark in the store. Its row is shaped as a learner partition's
+     * watermark (task {@code ~closed}, the mark as its time), so that an earlier version taking
+     * over the task during a rolling upgrade reads it as one more partition to wait for, not as a
+     * window to emit.
+     */
+    static final String CLOSED_THROUGH = Keys.of(WindowPartialsProcessor.WATERMARK, "~closed");
     private static final String CLOSE = "close";
     private static final String EXPIRE = "expire";
     /** Wall-clock time after a first {@code init} before anything closes (see the class comment). */
@@ -308,7 +313,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 if (closedAny && through > closedThrough) {
                     closedThrough = through;
-                    windows.put(CLOSED_THROUGH, WindowPartialsProcessor.empty(through, new String[] {CLOSED_THROUGH, ""}));
+                    windows.put(CLOSED_THROUGH, WindowPartialsProcessor.watermark("~closed", through));
                 }
             }
 

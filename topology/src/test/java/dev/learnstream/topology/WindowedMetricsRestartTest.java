@@ -179,6 +179,8 @@ class WindowedMetricsRestartTest {
         assertThat(WindowedMetricsProcessor.closedThrough(store)).isEqualTo(MINUTE.plus(Duration.ofMinutes(2)).toEpochMilli() + 1);
         assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.ONE_MINUTE, MINUTE))).isTrue();
         assertThat(WindowedMetricsProcessor.closed(store, key(WindowSizes.FIVE_MINUTES, MINUTE))).isFalse();
+        // Shaped as a watermark, which the roll-up's earlier versions skip over as windows.
+        assertThat(WindowPartialsProcessor.isWatermark(store.get(WindowedMetricsProcessor.CLOSED_THROUGH))).isTrue();
     }
 
     @Test
