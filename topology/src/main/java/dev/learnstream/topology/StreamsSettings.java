@@ -68,6 +68,9 @@ public final class StreamsSettings {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
         // The course catalog is a global store: a bad record there is dead-lettered too, not fatal.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka Streams' partition assignor reads the main consumer's configs as a StreamsConfig of
+        // its own and, without this, warns at every start that the handler is not enabled.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         props.put(DeadLetterExceptionHandler.INPUT_TOPICS_CONFIG, EventTopic.inputs().stream()
                 .map(settings.topics()::name).collect(Collectors.joining(",")));
         // A renamed store or internal topic silently loses state: refuse generated names.
