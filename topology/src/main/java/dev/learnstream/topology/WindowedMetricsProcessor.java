@@ -59,13 +59,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
+    /** The task name the mark's row gives, as a watermark would (no learner partition is named so). */
+    private static final String CLOSED_TASK = "~closed";
     /**
      * Key of the closed-through mark in the store. Its row is shaped as a learner partition's
-     * watermark (task {@code ~closed}, the mark as its time), so that an earlier version taking
-     * over the task during a rolling upgrade reads it as one more partition to wait for, not as a
-     * window to emit.
+     * watermark (task {@value #CLOSED_TASK}, the mark as its time), so that an earlier version
+     * taking over the task during a rolling upgrade reads it as one more partition to wait for,
+     * not as a window to emit.
      */
-    static final String CLOSED_THROUGH = Keys.of(WindowPartialsProcessor.WATERMARK, "~closed");
+    static final String CLOSED_THROUGH = Keys.of(WindowPartialsProcessor.WATERMARK, CLOSED_TASK);
     private static final String CLOSE = "close";
     private static final String EXPIRE = "expire";
     /** Wall-clock time after a first {@code init} before anything closes (see the class comment). */
@@ -313,7 +315,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 if (closedAny && through > closedThrough) {
                     closedThrough = through;
-                    windows.put(CLOSED_THROUGH, WindowPartialsProcessor.watermark("~closed", through));
+                    windows.put(CLOSED_THROUGH, WindowPartialsProcessor.watermark(CLOSED_TASK, through));
                 }
             }
 
