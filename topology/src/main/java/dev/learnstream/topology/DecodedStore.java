@@ -100,6 +100,14 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int capacity = DEFAULT_ENTRIES;
     /**
+     * The entry last read or written, and its key. Processors read a row and put it back at once;
+     * the put then finds its entry here instead of looking it up again, a lookup that mostly
+     * waits on memory. A scan may make other entries more recently used, so eviction forgets it
+     * when it goes.
+     */
+    private String lastKey;
+    private Entry<V> lastEntry;
+    /**
      * Entries changed since their last write-back: in store order (a {@link NavigableMap}) for
      * {@link Scans#OFTEN}, else in change order.
      */
@@ -202,26 +210,41 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     }
 
     private Entry<V> entry(String key) {
-        Entry<V> entry = entries.get(key);
+        Entry<V> entry = cached(key);
         if (entry == null) {
             final V value = inner.get(key);
             entry = new Entry<>(value, value != null);
             entries.put(key, entry);
             evictBeyondCapacity();
         }
+        remember(key, entry);
         return entry;
+    }
+
+    /** The cached entry of {@code key}, or null. */
+    private Entry<V> cached(String key) {
+        if (lastEntry != null && (key == lastKey || key.equals(lastKey))) {
+            return lastEntry;
+        }
+        return entries.get(key);
+    }
+
+    private void remember(String key, Entry<V> entry) {
+        lastKey = key;
+        lastEntry = entry;
     }
 
     @Override
     public void put(String key, V value) {
         ownedOnly("put");
-        Entry<V> entry = entries.get(key);
+        Entry<V> entry = cached(key);
         if (entry == null) {
             entry = new Entry<>(value, null);
             entries.put(key, entry);
         } else {
             entry.value = value;
         }
+        remember(key, entry);
         entry.changedBy = context.recordContext();
         if (!entry.dirty) {
             entry.dirty = true;
@@ -247,7 +270,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     @Override
     public V delete(String key) {
         ownedOnly("delete");
-        if (!entries.containsKey(key)) {
+        if (cached(key) == null) {
             // Nothing of this key is pending, so its tombstone can go to the store now: caching the
             // deletion would only push a row the processors still use out of the cache (expiries
             // and moved alerts delete rows long out of it).
@@ -282,6 +305,9 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             if (entry.dirty) {
                 writeBack(next.getKey(), entry);
                 dirty.remove(next.getKey());
+            }
+            if (entry == lastEntry) {
+                remember(null, null);
             }
             eldest.remove();
         }
@@ -329,6 +355,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     }
 
     private void forget() {
+        lastKey = null;
+        lastEntry = null;
         entries.clear();
         dirty.clear();
     }

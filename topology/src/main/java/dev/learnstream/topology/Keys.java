@@ -8,13 +8,27 @@ package dev.learnstream.topology;
 public final class Keys {
 
     public static final char SEPARATOR = '\u001f';
+    private static final String SEPARATOR_TEXT = String.valueOf(SEPARATOR);
     private static final String ZEROS = "0".repeat(19);
 
     private Keys() {
     }
 
     public static String of(String... parts) {
-        return String.join(String.valueOf(SEPARATOR), parts);
+        // Sized once and filled in place: this runs several times per event, and String.join goes
+        // through a StringJoiner and a copy per part.
+        int length = Math.max(0, parts.length - 1);
+        for (final String part : parts) {
+            length += String.valueOf(part).length();
+        }
+        final StringBuilder key = new StringBuilder(length);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                key.append(SEPARATOR);
+            }
+            key.append(parts[i]);
+        }
+        return key.toString();
     }
 
     /** The prefix every key starting with {@code first} shares. */
@@ -34,6 +48,6 @@ public final class Keys {
 
 
     public static String[] split(String key) {
-        return key.split(String.valueOf(SEPARATOR), -1);
+        return key.split(SEPARATOR_TEXT, -1);
     }
 }

@@ -246,6 +246,29 @@ class DecodedStoreTest {
         assertEquals(pairs("b", "2", "a", "1", "c", "3"), rows.readKeyValuesToList());
     }
 
+    @Test
+    void aRowPutRightAfterItWasReadStaysTheRowReadsSeeThoughAScanAndAnEvictionCameBetween() {
+        start(2, DecodedStore.Scans.OFTEN);
+        run(store -> {
+            store.put("a", "1");
+            store.put("b", "2");
+        });
+        changelog.readKeyValuesToList();
+        run(store -> {
+            assertEquals("1", store.get("a"));
+            // The scan makes b more recently used than a, so the next new entry pushes a out.
+            assertEquals(pairs("a", "1", "b", "2"), list(store.all()));
+            store.put("a", "changed");
+            assertNull(store.get("c"));
+            assertEquals("changed", store.get("a"));
+            store.put("a", "again");
+            assertEquals("again", store.get("a"));
+            assertEquals(pairs("a", "again", "b", "2"), list(store.all()));
+        });
+        // Whether a's first change left early with an eviction or not, its last one is what stays.
+        assertEquals(java.util.Map.of("a", "again"), changelog.readKeyValuesToMap());
+    }
+
     @ParameterizedTest
     @EnumSource(value = DecodedStore.Scans.class, names = {"OFTEN", "RARELY"})
     void scansMergeTheChangesNotYetWrittenInTheStoresByteOrder(DecodedStore.Scans scans) {
