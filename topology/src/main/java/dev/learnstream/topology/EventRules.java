@@ -7,12 +7,14 @@ import dev.learnstream.events.ExerciseCompleted;
 import dev.learnstream.events.QuestionAnswer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -44,8 +46,8 @@ public final class EventRules {
      * @param now the wall clock, for the future bound
      */
     public static Optional<String> check(String key, SpecificRecord event, Instant now, Duration maxFutureSkew) {
-        final Schema schema = event.getSchema();
-        final String userId = text(event, "userId");
+        final Fields fields = FIELDS.get(event.getClass());
+        final String userId = text(event, fields.userId);
         if (userId == null || userId.isBlank()) {
             return Optional.of("userId is missing or blank");
         }
@@ -53,12 +55,15 @@ public final class EventRules {
             return Optional.of("userId is longer than " + MAX_ID_LENGTH + " characters");
         }
         final String expectedKey = event instanceof CourseCreated || event instanceof CoursePublished
-                ? text(event, "courseId") : userId;
-        if (!expectedKey.equals(key)) {
-            return Optional.of("record key '" + key + "' is not the event's " + (expectedKey.equals(userId)
+                ? text(event, fields.courseId) : userId;
+        if (expectedKey == null || !expectedKey.equals(key)) {
+            return Optional.of("record key '" + key + "' is not the event's " + (userId.equals(expectedKey)
                     ? "userId" : "courseId") + " '" + expectedKey + "'; key events by it so they stay on one partition");
         }
-        final Instant occurredAt = (Instant) event.get(schema.getField("occurredAt").pos());
+        final Instant occurredAt = fields.occurredAt < 0 ? null : (Instant) event.get(fields.occurredAt);
+        if (occurredAt == null) {
+            return Optional.of("occurredAt is missing");
+        }
         if (occurredAt.isBefore(EARLIEST)) {
             return Optional.of("occurredAt " + occurredAt + " is before " + EARLIEST);
         }
@@ -66,31 +71,25 @@ public final class EventRules {
             return Optional.of("occurredAt " + occurredAt + " is more than " + maxFutureSkew.toHours()
                     + " h ahead of the clock (" + now + ")");
         }
-        for (final String field : REQUIRED_TEXT) {
-            if (schema.getField(field) != null) {
-                final String value = text(event, field);
-                if (value != null && value.isBlank()) {
-                    return Optional.of(field + " is blank");
-                }
+        for (final Field field : fields.requiredText) {
+            final String value = text(event, field.position);
+            if (value != null && value.isBlank()) {
+                return Optional.of(field.name + " is blank");
             }
         }
-        for (final String field : SCORES) {
-            if (schema.getField(field) != null) {
-                final double score = ((Number) event.get(schema.getField(field).pos())).doubleValue();
-                if (!(score >= 0 && score <= 100)) {
-                    return Optional.of(field + " " + score + " is outside 0-100");
-                }
+        for (final Field field : fields.scores) {
+            final double score = ((Number) event.get(field.position)).doubleValue();
+            if (!(score >= 0 && score <= 100)) {
+                return Optional.of(field.name + " " + score + " is outside 0-100");
             }
         }
-        for (final Map.Entry<String, Long> bound : MAX_SECONDS.entrySet()) {
-            if (schema.getField(bound.getKey()) != null) {
-                final long seconds = ((Number) event.get(schema.getField(bound.getKey()).pos())).longValue();
-                if (seconds < 0) {
-                    return Optional.of(bound.getKey() + " " + seconds + " is negative");
-                }
-                if (seconds > bound.getValue()) {
-                    return Optional.of(bound.getKey() + " " + seconds + " is absurd (more than " + bound.getValue() + " s)");
-                }
+        for (final Field field : fields.durations) {
+            final long seconds = ((Number) event.get(field.position)).longValue();
+            if (seconds < 0) {
+                return Optional.of(field.name + " " + seconds + " is negative");
+            }
+            if (seconds > field.max) {
+                return Optional.of(field.name + " " + seconds + " is absurd (more than " + field.max + " s)");
             }
         }
         if (event instanceof AssessmentCompleted done) {
@@ -132,8 +131,45 @@ public final class EventRules {
         return Optional.empty();
     }
 
-    private static String text(SpecificRecord event, String field) {
-        final Object value = event.get(event.getSchema().getField(field).pos());
+    private static String text(SpecificRecord event, int position) {
+        final Object value = position < 0 ? null : event.get(position);
         return value == null ? null : value.toString();
     }
+
+    /** A checked field of an event type: its name, its position in the record, its bound if any. */
+    private record Field(String name, int position, long max) {
+    }
+
+    /**
+     * Where an event type keeps the fields the rules read, found once per type rather than by
+     * about twenty lookups by name in its schema at every event.
+     */
+    private record Fields(int userId, int courseId, int occurredAt, List<Field> requiredText, List<Field> scores,
+                          List<Field> durations) {
+
+        static Fields of(Schema schema) {
+            return new Fields(position(schema, "userId"), position(schema, "courseId"),
+                    position(schema, "occurredAt"), present(schema, REQUIRED_TEXT), present(schema, SCORES),
+                    present(schema, MAX_SECONDS.keySet()).stream()
+                            .map(field -> new Field(field.name, field.position, MAX_SECONDS.get(field.name)))
+                            .toList());
+        }
+
+        private static int position(Schema schema, String name) {
+            final Schema.Field field = schema.getField(name);
+            return field == null ? -1 : field.pos();
+        }
+
+        private static List<Field> present(Schema schema, Collection<String> names) {
+            return names.stream().filter(name -> schema.getField(name) != null)
+                    .map(name -> new Field(name, schema.getField(name).pos(), 0)).toList();
+        }
+    }
+
+    private static final ClassValue<Fields> FIELDS = new ClassValue<>() {
+        @Override
+        protected Fields computeValue(Class<?> type) {
+            return Fields.of(SpecificData.get().getSchema(type));
+        }
+    };
 }
