@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -82,8 +81,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
          */
         RARELY,
         /**
-         * At events (a learner's rows by prefix): pending changes are kept sorted, so a scan finds
-         * its own at once. Each change costs a tree insert, comparing keys char by char.
+         * At events (a learner's rows by prefix): pending changes are also indexed by their key's
+         * first part (the learner), so a scan by a prefix that holds a whole first part sorts only
+         * that part's changes. Each change costs a second hash-map insert; other scans go through
+         * all changes, as {@link #RARELY} does.
          */
         OFTEN
     }
@@ -107,11 +108,14 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
      */
     private String lastKey;
     private Entry<V> lastEntry;
+    /** Entries changed since their last write-back, in change order. */
+    private final Map<String, Entry<V>> dirty = new LinkedHashMap<>();
     /**
-     * Entries changed since their last write-back: in store order (a {@link NavigableMap}) for
-     * {@link Scans#OFTEN}, else in change order.
+     * For {@link Scans#OFTEN}: the keys in {@link #dirty} by their first part. A tree of the keys
+     * in store order did the same job, but every change walked about a dozen of its nodes, each
+     * a wait on memory: several percent of the stream threads' time.
      */
-    private final Map<String, Entry<V>> dirty;
+    private final Map<String, List<String>> dirtyByHead = new HashMap<>();
     private InternalProcessorContext<?, ?> context;
     private CacheFlushListener<String, V> listener;
     private Thread initThread;
@@ -135,7 +139,6 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         this.name = inner.name();
         this.scans = scans;
         this.values = values;
-        this.dirty = scans == Scans.OFTEN ? new TreeMap<>(UTF8_ORDER) : new LinkedHashMap<>();
     }
 
     /** Decoded entries kept per store and task: the Kafka Streams setting. */
@@ -249,6 +252,9 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         if (!entry.dirty) {
             entry.dirty = true;
             dirty.put(key, entry);
+            if (scans == Scans.OFTEN) {
+                dirtyByHead.computeIfAbsent(head(key), h -> new ArrayList<>(4)).add(key);
+            }
         }
         evictBeyondCapacity();
     }
@@ -304,7 +310,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             final Entry<V> entry = next.getValue();
             if (entry.dirty) {
                 writeBack(next.getKey(), entry);
-                dirty.remove(next.getKey());
+                undirty(next.getKey());
             }
             if (entry == lastEntry) {
                 remember(null, null);
@@ -347,6 +353,25 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             writeBack(changed.getKey(), changed.getValue());
         }
         dirty.clear();
+        dirtyByHead.clear();
+    }
+
+    /** Drops a written-back key from the pending changes. */
+    private void undirty(String key) {
+        dirty.remove(key);
+        if (scans == Scans.OFTEN) {
+            final String head = head(key);
+            final List<String> keys = dirtyByHead.get(head);
+            if (keys != null && keys.remove(key) && keys.isEmpty()) {
+                dirtyByHead.remove(head);
+            }
+        }
+    }
+
+    /** A key's first part: up to the first separator, or the whole key. */
+    private static String head(String key) {
+        final int end = key.indexOf(Keys.SEPARATOR);
+        return end < 0 ? key : key.substring(0, end);
     }
 
     @Override
@@ -359,6 +384,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         lastEntry = null;
         entries.clear();
         dirty.clear();
+        dirtyByHead.clear();
     }
 
     @Override
@@ -499,33 +525,26 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
             }
             return java.util.Collections.emptyIterator();
         }
-        if (scans == Scans.RARELY) {
-            final List<Map.Entry<String, V>> picked = new ArrayList<>();
-            for (final Map.Entry<String, Entry<V>> entry : dirty.entrySet()) {
-                final String key = entry.getKey();
-                if ((from == null || UTF8_ORDER.compare(key, from) >= 0)
-                        && (to == null || UTF8_ORDER.compare(key, to) <= 0)
-                        && (prefix == null || key.startsWith(prefix))) {
-                    picked.add(new AbstractMap.SimpleImmutableEntry<>(key, entry.getValue().value));
-                }
-            }
-            picked.sort(Map.Entry.comparingByKey(UTF8_ORDER));
-            return picked.iterator();
+        final int headEnd = prefix == null ? -1 : prefix.indexOf(Keys.SEPARATOR);
+        final Iterable<String> candidates;
+        if (scans == Scans.OFTEN && headEnd >= 0) {
+            // Every key with this prefix has the prefix's first part as its own.
+            final List<String> keys = dirtyByHead.get(prefix.substring(0, headEnd));
+            candidates = keys == null ? List.of() : keys;
+        } else {
+            candidates = dirty.keySet();
         }
-        final NavigableMap<String, Entry<V>> sorted = (NavigableMap<String, Entry<V>>) dirty;
-        final NavigableMap<String, Entry<V>> view = from == null
-                ? (to == null ? sorted : sorted.headMap(to, true))
-                : (to == null ? sorted.tailMap(from, true) : sorted.subMap(from, true, to, true));
-        // A copy: the caller may change the store while it goes through the rows. The keys with a
-        // prefix come together in this order, from the prefix on: the copy stops after them.
-        final List<Map.Entry<String, V>> copy = new ArrayList<>();
-        for (final Map.Entry<String, Entry<V>> entry : view.entrySet()) {
-            if (prefix != null && !entry.getKey().startsWith(prefix)) {
-                break;
+        // A copy: the caller may change the store while it goes through the rows.
+        final List<Map.Entry<String, V>> picked = new ArrayList<>();
+        for (final String key : candidates) {
+            if ((from == null || UTF8_ORDER.compare(key, from) >= 0)
+                    && (to == null || UTF8_ORDER.compare(key, to) <= 0)
+                    && (prefix == null || key.startsWith(prefix))) {
+                picked.add(new AbstractMap.SimpleImmutableEntry<>(key, dirty.get(key).value));
             }
-            copy.add(new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue().value));
         }
-        return copy.iterator();
+        picked.sort(Map.Entry.comparingByKey(UTF8_ORDER));
+        return picked.iterator();
     }
 
     /** The store's rows with the pending changes over them: changed values replace, deletions hide. */

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -109,15 +110,24 @@ final class RiskScorer {
         final double inactiveDays = row.getLastActivityAt() == null ? 0
                 : Days.fractional(row.getLastActivityAt().toEpochMilli(), now);
         final double inactivity = inactivityPoints(inactiveDays);
-        factors.add(new RiskFactor(RiskFactorKind.INACTIVITY, inactiveDays, inactivity,
-                oneDecimal(inactiveDays) + " days without activity in the course"));
+        final List<RiskFactor> previous = row.getFactors();
+        // Most evaluations follow activity (no inactivity) without a new quiz score (the same drop):
+        // those factors are the ones already in the row, and writing their text again costs a
+        // BigDecimal and a string each, at nearly every event.
+        factors.add(reused(previous, RiskFactorKind.INACTIVITY, inactiveDays, inactivity, () -> new RiskFactor(
+                RiskFactorKind.INACTIVITY, inactiveDays, inactivity,
+                oneDecimal(inactiveDays) + " days without activity in the course")));
 
         final double drop = scoreDrop(row.getRecentScores());
-        factors.add(new RiskFactor(RiskFactorKind.FALLING_SCORES, drop, rules.scoresWeight() * Math.min(1, drop / 20),
-                "recent quiz average " + oneDecimal(drop) + " points below the earlier one"));
+        final double dropPoints = rules.scoresWeight() * Math.min(1, drop / 20);
+        factors.add(reused(previous, RiskFactorKind.FALLING_SCORES, drop, dropPoints, () -> new RiskFactor(
+                RiskFactorKind.FALLING_SCORES, drop, dropPoints,
+                "recent quiz average " + oneDecimal(drop) + " points below the earlier one")));
 
-        final List<RiskFactor> previous = row.getFactors();
-        final boolean known = previous.stream().anyMatch(f -> f.getFactor() == RiskFactorKind.FADING_MEMORIES);
+        boolean known = false;
+        for (final RiskFactor factor : previous) {
+            known |= factor.getFactor() == RiskFactorKind.FADING_MEMORIES;
+        }
         if (!recountMemories && known) {
             for (final RiskFactor factor : previous) {
                 if (factor.getFactor() == RiskFactorKind.FADING_MEMORIES
@@ -129,6 +139,17 @@ final class RiskScorer {
             memoryFactors(row, now, factors);
         }
         finish(row, now, factors, inactivity, wasAtRisk, key, indexed);
+    }
+
+    /** The row's factor of this kind if it has the same value and contribution, else a new one. */
+    private static RiskFactor reused(List<RiskFactor> previous, RiskFactorKind kind, double value,
+                                     double contribution, Supplier<RiskFactor> fresh) {
+        for (final RiskFactor factor : previous) {
+            if (factor.getFactor() == kind) {
+                return factor.getValue() == value && factor.getContribution() == contribution ? factor : fresh.get();
+            }
+        }
+        return fresh.get();
     }
 
     private void memoryFactors(AtRiskLearner row, long now, List<RiskFactor> factors) {
@@ -158,7 +179,11 @@ final class RiskScorer {
     private void finish(AtRiskLearner row, long now, List<RiskFactor> factors, double inactivity, boolean wasAtRisk,
                         String key, Long indexed) {
         factors.sort(Comparator.comparingDouble(RiskFactor::getContribution).reversed());
-        final double score = Math.min(100, factors.stream().mapToDouble(RiskFactor::getContribution).sum());
+        double sum = 0;
+        for (final RiskFactor factor : factors) {
+            sum += factor.getContribution();
+        }
+        final double score = Math.min(100, sum);
         row.setFactors(factors);
         row.setRiskScore(score);
         row.setAtRisk(score >= rules.threshold());
@@ -227,9 +252,15 @@ final class RiskScorer {
             return 0;
         }
         final int half = recent.size() / 2;
-        final double earlier = recent.subList(0, half).stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        final double later = recent.subList(half, recent.size()).stream().mapToDouble(Double::doubleValue).average()
-                .orElse(0);
-        return Math.max(0, earlier - later);
+        double earlier = 0;
+        double later = 0;
+        for (int i = 0; i < recent.size(); i++) {
+            if (i < half) {
+                earlier += recent.get(i);
+            } else {
+                later += recent.get(i);
+            }
+        }
+        return Math.max(0, earlier / half - later / (recent.size() - half));
     }
 }

@@ -299,6 +299,42 @@ class DecodedStoreTest {
                 "stored"), list(store.all())));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DecodedStore.Scans.class, names = {"OFTEN", "RARELY"})
+    void aScanByALearnersPrefixSeesExactlyThatLearnersPendingChangesInOrder(DecodedStore.Scans scans) {
+        start(3, scans);
+        final String a1 = Keys.of("a", "m1");
+        final String a2 = Keys.of("a", "m2");
+        final String a9 = Keys.of("a", "m9");
+        final String ab = Keys.of("ab", "m1");
+        final String b1 = Keys.of("b", "m1");
+        run(store -> store.put(a9, "stored"));
+        changelog.readKeyValuesToList();
+        run(store -> {
+            store.put(a2, "new");
+            store.put(b1, "new");
+            store.put(ab, "new");
+            // Three entries fit: a2, the least recently used change, is written back to make room.
+            store.put(a1, "new");
+            assertEquals(pairs(a1, "new", a2, "new", a9, "stored"),
+                    list(store.prefixScan(Keys.prefix("a"), new StringSerializer())));
+            assertEquals(pairs(ab, "new"), list(store.prefixScan(Keys.prefix("ab"), new StringSerializer())));
+            // A prefix that ends inside the first part finds the changes of every learner it starts.
+            assertEquals(pairs(a1, "new", a2, "new", a9, "stored", ab, "new"),
+                    list(store.prefixScan("a", new StringSerializer())));
+            store.delete(a9);
+            store.put(a2, "changed");
+            assertEquals(pairs(a1, "new", a2, "changed"),
+                    list(store.prefixScan(Keys.prefix("a"), new StringSerializer())));
+        });
+        run(store -> {
+            // After the commit nothing is pending: the scans read what was written back.
+            assertEquals(pairs(a1, "new", a2, "changed"),
+                    list(store.prefixScan(Keys.prefix("a"), new StringSerializer())));
+            assertEquals(pairs(b1, "new"), list(store.prefixScan(Keys.prefix("b"), new StringSerializer())));
+        });
+    }
+
     @Test
     void theKeyOrderIsTheOrderOfUtf8Bytes() {
         final Random random = new Random(7);
