@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -46,7 +46,7 @@ public final class EventRules {
      * @param now the wall clock, for the future bound
      */
     public static Optional<String> check(String key, SpecificRecord event, Instant now, Duration maxFutureSkew) {
-        final Fields fields = FIELDS.get(event.getClass());
+        final Fields fields = FIELDS.computeIfAbsent(event.getSchema(), Fields::of);
         final String userId = text(event, fields.userId);
         if (userId == null || userId.isBlank()) {
             return Optional.of("userId is missing or blank");
@@ -166,10 +166,6 @@ public final class EventRules {
         }
     }
 
-    private static final ClassValue<Fields> FIELDS = new ClassValue<>() {
-        @Override
-        protected Fields computeValue(Class<?> type) {
-            return Fields.of(SpecificData.get().getSchema(type));
-        }
-    };
+    /** By the events' schema objects, which are few and live as long as their classes. */
+    private static final Map<Schema, Fields> FIELDS = new ConcurrentHashMap<>();
 }
