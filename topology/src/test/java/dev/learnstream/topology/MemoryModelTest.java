@@ -256,6 +256,13 @@ class MemoryModelTest {
         final List<AtRiskLearner> cleared = risk.readValuesToList();
         assertThat(cleared).hasSize(1);
         assertThat(cleared.get(0).getAtRisk()).isFalse();
+        // Each factor's text says its current value: inactivity back to none, and the new score
+        // moves the drop from 25 to 27.5 points ((90 + 85) / 2 against (45 + 40 + 95) / 3).
+        assertThat(factor(afterAssessment, RiskFactorKind.INACTIVITY).getExplanation())
+                .isEqualTo("0.0 days without activity in the course");
+        final RiskFactor drop = factor(store.get(RiskScorer.key("u1", "dsa-101")), RiskFactorKind.FALLING_SCORES);
+        assertThat(drop.getValue()).isCloseTo(27.5, within(1e-9));
+        assertThat(drop.getExplanation()).isEqualTo("recent quiz average 27.5 points below the earlier one");
     }
 
     private static RiskFactor factor(AtRiskLearner row, RiskFactorKind kind) {
