@@ -100,6 +100,12 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
      */
     private static final ThreadLocal<ByteArrayOutputStream> BUFFERS =
             ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
+    /**
+     * A buffering encoder per thread, pointed at the thread's buffer for each record. The direct
+     * encoder wrote each field straight to the (synchronized) stream, one lock per field; this one
+     * fills its own array and hands the stream a few large writes.
+     */
+    private static final ThreadLocal<BinaryEncoder[]> ENCODERS = ThreadLocal.withInitial(() -> new BinaryEncoder[1]);
     private static final int MAX_RETAINED_BUFFER = 1 << 20;
 
     private byte[] write(int id, Schema writerSchema, T data, String topic) {
@@ -107,7 +113,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         // Re-entered on this thread (a serializer calling another): do not share the buffer.
         final ByteArrayOutputStream out = shared.size() == 0 ? shared : new ByteArrayOutputStream(4096);
         try {
-            final byte[] bytes = encode(out, id, writerSchema, data, topic);
+            final byte[] bytes = encode(out, out == shared, id, writerSchema, data, topic);
             if (out == shared && bytes.length > MAX_RETAINED_BUFFER) {
                 // Do not keep a huge buffer alive for one outsized record.
                 BUFFERS.remove();
@@ -120,14 +126,25 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         }
     }
 
-    private byte[] encode(ByteArrayOutputStream out, int id, Schema writerSchema, T data, String topic) {
+    private byte[] encode(ByteArrayOutputStream out, boolean shared, int id, Schema writerSchema, T data,
+                          String topic) {
         out.write(WireFormat.MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
         try {
-            final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            final BinaryEncoder encoder;
+            if (shared) {
+                final BinaryEncoder[] reused = ENCODERS.get();
+                encoder = reused[0] = EncoderFactory.get().binaryEncoder(out, reused[0]);
+            } else {
+                encoder = EncoderFactory.get().binaryEncoder(out, null);
+            }
             writers.computeIfAbsent(new SchemaRef(writerSchema), ref -> writerFor(ref.schema(), data)).write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
+            if (shared) {
+                // Reusing it would flush the failed record's buffered bytes into the next record.
+                ENCODERS.get()[0] = null;
+            }
             throw new SerializationException("Cannot encode " + writerSchema.getFullName() + " (schema id " + id
                     + ") for topic '" + topic + "': " + e.getMessage(), e);
         }

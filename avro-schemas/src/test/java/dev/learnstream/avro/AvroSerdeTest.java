@@ -67,6 +67,20 @@ class AvroSerdeTest {
     }
 
     @Test
+    void aRecordThatFailsHalfWrittenLeavesNothingBehindForTheNextOne() {
+        final Serde<SpecificRecord> serde = EventSerdes.values(EventSerdes.config(URL, Map.of()));
+        final byte[] clean = serde.serializer().serialize("module_quiz_events", quiz());
+        // The ids are written, then the domain is missing: the encoder holds bytes when it fails.
+        final ModuleQuizCompleted broken = quiz();
+        broken.setDomain(null);
+        assertThatThrownBy(() -> serde.serializer().serialize("module_quiz_events", broken))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("ModuleQuizCompleted");
+        final byte[] after = serde.serializer().serialize("module_quiz_events", quiz());
+        assertThat(after).isEqualTo(clean);
+        assertThat(serde.deserializer().deserialize("module_quiz_events", after)).isEqualTo(quiz());
+    }
+
+    @Test
     void nullIsATombstoneBothWays() {
         final Serde<SpecificRecord> serde = EventSerdes.values(EventSerdes.config(URL, Map.of()));
         assertThat(serde.serializer().serialize("t", null)).isNull();
