@@ -237,6 +237,7 @@ final class BenchCommand {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()));
              KafkaStreams streams = new KafkaStreams(topology, props)) {
             final Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
+            final CpuUse cpu = new CpuUse(group, stack.pids().get("kafka"));
             final long begin = System.nanoTime();
             streams.start();
             Waits.until(name + " to commit all " + total + " input events", Duration.ofMinutes(30),
@@ -258,6 +259,7 @@ final class BenchCommand {
             // The phases, so that a change can be judged by the part it touches.
             out.printf(Locale.ROOT, "%s: %d events in %.1f s (input committed after %.1f s, repartitions after %.1f s)%n",
                     name, total, seconds, (inputDone - begin) / 1e9, (onwardDone - begin) / 1e9);
+            out.printf(Locale.ROOT, "%s: CPU %s%n", name, cpu.since(total));
             out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%s%n", name,
                     residentMib(), Runtime.getRuntime().totalMemory() >> 20, rocksDbMemory(streams,
                             props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG) == RocksDbMemory.class));

@@ -1,0 +1,77 @@
+package dev.learnstream.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * CPU time an app used over a bench phase: its stream threads, the rest of this JVM, and the
+ * broker's JVM. Events per second swing by ±10% from run to run on a shared two-core host, and a
+ * change of a few percent hides in that; CPU seconds per event barely move with the host's other
+ * load, so they show such a change.
+ */
+final class CpuUse {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final String streamThreadPrefix;
+    private final Long brokerPid;
+    private final long processStart;
+    private final long streamStart;
+    private final long brokerStart;
+
+    /**
+     * @param applicationId the app's id: its stream threads are named {@code <id>-<uuid>-StreamThread-<n>}
+     * @param brokerPid     the embedded broker's process, or null when the broker runs elsewhere
+     */
+    CpuUse(String applicationId, Long brokerPid) {
+        this.streamThreadPrefix = applicationId + "-";
+        this.brokerPid = brokerPid;
+        this.processStart = processNanos();
+        this.streamStart = streamThreadNanos();
+        this.brokerStart = brokerNanos();
+    }
+
+    /** CPU since construction: {@code "<stream> s in the stream threads (<µs> µs per event), ..."}. */
+    String since(long events) {
+        final double stream = (streamThreadNanos() - streamStart) / 1e9;
+        final double process = (processNanos() - processStart) / 1e9;
+        final long broker = brokerNanos();
+        final String brokerPart = broker < 0 || brokerStart < 0 ? "broker not measured"
+                : String.format(Locale.ROOT, "broker %.1f s", (broker - brokerStart) / 1e9);
+        return String.format(Locale.ROOT, "%.1f s in the stream threads (%.1f µs per event), %.1f s in the rest of"
+                + " this JVM (producer I/O, GC, JIT, the bench's own clients), %s", stream, stream * 1e6 / events,
+                process - stream, brokerPart);
+    }
+
+    private static long processNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    /**
+     * The app's stream threads only: not their producers' I/O threads, whose names end in
+     * {@code -producer}. Threads started after construction count from zero, which is what they used.
+     */
+    private long streamThreadNanos() {
+        long sum = 0;
+        for (final ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (thread != null && thread.getThreadName().startsWith(streamThreadPrefix)
+                    && thread.getThreadName().contains("-StreamThread-")
+                    && !thread.getThreadName().endsWith("-producer")) {
+                sum += Math.max(0, THREADS.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private long brokerNanos() {
+        if (brokerPid == null) {
+            return -1;
+        }
+        return ProcessHandle.of(brokerPid).flatMap(process -> process.info().totalCpuDuration())
+                .map(Duration::toNanos).orElse(-1L);
+    }
+}
