@@ -260,12 +260,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              */
             private boolean add(WindowSizes size, long start, String key, WindowPartial window, WindowPartial partial,
                                 boolean lateMinute, boolean rolled, long now) {
-                if (window != null && closed(window, closedThrough)) {
+                final long closesAt = size.closesAt(start);
+                if (window != null && closed(window, closesAt, closedThrough)) {
                     window.setLateEvents(window.getLateEvents() + partial.getEvents());
                     windows.put(key, window);
                     return false;
                 }
-                final long closesAt = size.closesAt(start);
                 if (window == null && !rolled && past(lateMinute ? closesAt : closesAt + size.retentionMs, now)) {
                     return false;
                 }
@@ -375,11 +375,13 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
 
     /** Whether a stored window has closed: by its own flag, or by the mark unless made after it. */
     static boolean closed(WindowPartial window, long closedThrough) {
-        if (window.getClosed()) {
-            return true;
-        }
-        return !window.getMadeLate()
-                && WindowSizes.of(window.getWindowSize()).closesAt(window.getWindowStart().toEpochMilli()) < closedThrough;
+        return closed(window, WindowSizes.of(window.getWindowSize()).closesAt(window.getWindowStart().toEpochMilli()),
+                closedThrough);
+    }
+
+    /** The same, for a window whose close time the caller already has. */
+    private static boolean closed(WindowPartial window, long closesAt, long closedThrough) {
+        return window.getClosed() || !window.getMadeLate() && closesAt < closedThrough;
     }
 
     /** Whether a stored window has closed, as a store of this roll-up says. */
