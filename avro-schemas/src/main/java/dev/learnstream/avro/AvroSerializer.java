@@ -105,7 +105,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
      * encoder wrote each field straight to the (synchronized) stream, one lock per field; this one
      * fills its own array and hands the stream a few large writes.
      */
-    private static final ThreadLocal<BinaryEncoder[]> ENCODERS = ThreadLocal.withInitial(() -> new BinaryEncoder[1]);
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
     private static final int MAX_RETAINED_BUFFER = 1 << 20;
 
     private byte[] write(int id, Schema writerSchema, T data, String topic) {
@@ -133,8 +133,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         try {
             final BinaryEncoder encoder;
             if (shared) {
-                final BinaryEncoder[] reused = ENCODERS.get();
-                encoder = reused[0] = EncoderFactory.get().binaryEncoder(out, reused[0]);
+                encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+                ENCODERS.set(encoder);
             } else {
                 encoder = EncoderFactory.get().binaryEncoder(out, null);
             }
@@ -143,7 +143,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         } catch (IOException | RuntimeException e) {
             if (shared) {
                 // Reusing it would flush the failed record's buffered bytes into the next record.
-                ENCODERS.get()[0] = null;
+                ENCODERS.remove();
             }
             throw new SerializationException("Cannot encode " + writerSchema.getFullName() + " (schema id " + id
                     + ") for topic '" + topic + "': " + e.getMessage(), e);
