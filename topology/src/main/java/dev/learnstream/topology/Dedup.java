@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -18,7 +20,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * Drops an event whose eventId was seen within the horizon (a producer retry, a replayed batch).
  * A window store keeps each id at its event time and forgets it once the horizon has passed, so
  * the store stays bounded without scans. Events are keyed by user, so both copies of a
- * duplicate reach the same task.
+ * duplicate reach the same task. Bloom filters in memory ({@link Seen}) spare the store's lookup
+ * for the ids that cannot have been seen.
  */
 final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, SpecificRecord> {
 
@@ -30,36 +33,89 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return StoreSets.ordered(Stores.windowStoreBuilder(
+        return StoreSets.ordered(store(horizon));
+    }
+
+    /** Each id at its event time, kept for two horizons: an id is looked up a horizon either side. */
+    static StoreBuilder<WindowStore<String, Long>> store(Duration horizon) {
+        return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, horizon.multipliedBy(2), horizon, false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long());
     }
 
     @Override
     public FixedKeyProcessor<String, SpecificRecord, SpecificRecord> get() {
         return new FixedKeyProcessor<>() {
             private FixedKeyProcessorContext<String, SpecificRecord> context;
-            private WindowStore<String, Long> seen;
+            private Seen seen;
 
             @Override
             public void init(FixedKeyProcessorContext<String, SpecificRecord> context) {
                 this.context = context;
-                this.seen = context.getStateStore(StoreNames.DEDUP);
+                this.seen = new Seen(context.getStateStore(StoreNames.DEDUP), horizon);
             }
 
             @Override
             public void process(FixedKeyRecord<String, SpecificRecord> record) {
-                final String eventId = Events.eventId(record.value());
-                final long time = record.timestamp();
-                try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, time - horizon.toMillis(),
-                        time + horizon.toMillis())) {
-                    if (earlier.hasNext()) {
-                        return;
-                    }
+                if (seen.firstSighting(Events.eventId(record.value()), record.timestamp())) {
+                    context.forward(record);
                 }
-                seen.put(eventId, time, time);
-                context.forward(record);
             }
         };
+    }
+
+    /**
+     * The ids of one task: the store, the authority (restored with the task, logged, bounded by
+     * its retention), asked only when {@link SeenIds} cannot rule an id out.
+     *
+     * <p>The filters only know the ids recorded since this task started. The store may hold older
+     * ones, restored from its changelog, up to {@code restoredUpTo}: an event whose horizon reaches
+     * back to that time is always looked up in the store. A fresh store (a first start, a replay
+     * from scratch) has none, and after a restart the filters take over once event time has moved a
+     * horizon past the restored ids.
+     */
+    static final class Seen {
+        private final WindowStore<String, Long> store;
+        private final long horizon;
+        private final SeenIds recorded;
+        private final long restoredUpTo;
+
+        Seen(WindowStore<String, Long> store, Duration horizon) {
+            this.store = store;
+            this.horizon = horizon.toMillis();
+            // The store keeps ids for two horizons (its retention); one more generation on each side
+            // covers ids stamped ahead of the newest and the store's segment rounding.
+            this.recorded = new SeenIds(this.horizon, 4);
+            this.restoredUpTo = latestStored(store, 2 * this.horizon);
+        }
+
+        /**
+         * An upper bound of the event times the store holds, or {@code Long.MIN_VALUE} if it is
+         * empty. A segmented window store lists its newest segment first going backwards, and a
+         * segment spans less than the retention, so every id is within a retention of the first.
+         * {@code DedupTest} checks that order against the store Kafka Streams builds.
+         */
+        static long latestStored(WindowStore<String, Long> store, long retention) {
+            try (KeyValueIterator<Windowed<String>, Long> newest = store.backwardAll()) {
+                return newest.hasNext() ? newest.next().key.window().start() + retention : Long.MIN_VALUE;
+            }
+        }
+
+        /** Records the id at {@code time}; false if it was recorded within the horizon before. */
+        boolean firstSighting(String eventId, long time) {
+            final long hash = SeenIds.hash(eventId);
+            final long from = time - horizon;
+            final long to = time + horizon;
+            if (from <= restoredUpTo || recorded.mightContain(hash, from, to)) {
+                try (WindowStoreIterator<Long> earlier = store.fetch(eventId, from, to)) {
+                    if (earlier.hasNext()) {
+                        return false;
+                    }
+                }
+            }
+            store.put(eventId, time, time);
+            recorded.add(hash, time);
+            return true;
+        }
     }
 }
