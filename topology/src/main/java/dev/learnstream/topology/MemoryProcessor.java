@@ -73,6 +73,8 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
 
     static final String MEMORY_ALERT = "M";
     static final String RISK_CHECK = "R";
+    /** Learners whose memories by course a task keeps in memory (about a kilobyte each). */
+    static final int LEARNERS_INDEXED = 8192;
 
     private final Map<String, ?> serdeConfig;
     private final MemorySettings settings;
@@ -126,6 +128,21 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
         private KeyValueStore<String, LearnerWeights> learnerWeights;
         private CourseCatalogTopology.Lookup catalog;
         private RiskScorer risk;
+        /**
+         * Per learner, the module ids of the learner's memories by course, so that counting a
+         * course's fading memories (at nearly every review) reads that course's rows only, instead
+         * of scanning and decoding all of the learner's memories from the store. Filled by one
+         * scan when a learner is first asked for and kept current by {@link #review}, the only
+         * place a memory is made or moves to another course. The least recently used learners are
+         * dropped, and scanned again when next asked for.
+         */
+        private final Map<String, Map<String, List<String>>> modulesByCourse =
+                new LinkedHashMap<>(1024, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<String>>> eldest) {
+                        return size() > LEARNERS_INDEXED;
+                    }
+                };
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -138,6 +155,8 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             this.history = context.getStateStore(StoreNames.MEMORY_HISTORY);
             this.learnerWeights = context.getStateStore(StoreNames.LEARNER_WEIGHTS);
             this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
+            // A revived task runs init again over stores restored afresh.
+            modulesByCourse.clear();
             this.risk = new RiskScorer(settings, this::fsrsOf, context.getStateStore(StoreNames.AT_RISK), alerts,
                     this::memoriesOf, (key, row, time) -> context.forward(new Record<>(key, row, time)));
             context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::fireDue);
@@ -225,6 +244,9 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
             next.setOpenSignals(new ArrayList<>());
             score(next, time);
             scores.put(key, next);
+            if (previous == null || !previous.getCourseId().equals(next.getCourseId())) {
+                indexCourse(user, module, previous == null ? null : previous.getCourseId(), next.getCourseId());
+            }
             scheduleAlert(next);
             learn(user, module, reviewedAt, grade, baseline, scored, time);
         }
@@ -489,14 +511,43 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
 
         /** The learner's memories of a course's modules. */
         private List<MemoryScore> memoriesOf(String user, String courseId) {
+            final Map<String, List<String>> courses = modulesByCourse.get(user);
             final List<MemoryScore> memories = new ArrayList<>();
-            for (final KeyValue<String, MemoryScore> row : StoreScans.list(
-                    scores.prefixScan(Keys.prefix(user), new StringSerializer()))) {
-                if (courseId.equals(row.value.getCourseId())) {
-                    memories.add(row.value);
+            if (courses == null) {
+                final Map<String, List<String>> found = new HashMap<>();
+                for (final KeyValue<String, MemoryScore> row : StoreScans.list(
+                        scores.prefixScan(Keys.prefix(user), new StringSerializer()))) {
+                    found.computeIfAbsent(row.value.getCourseId(), course -> new ArrayList<>(4))
+                            .add(row.value.getModuleId());
+                    if (courseId.equals(row.value.getCourseId())) {
+                        memories.add(row.value);
+                    }
+                }
+                modulesByCourse.put(user, found);
+                return memories;
+            }
+            for (final String module : courses.getOrDefault(courseId, List.of())) {
+                final MemoryScore memory = scores.get(scoreKey(user, module));
+                if (memory != null && courseId.equals(memory.getCourseId())) {
+                    memories.add(memory);
                 }
             }
             return memories;
+        }
+
+        /** A memory was made ({@code from} null) or moved to another course: updates an indexed learner. */
+        private void indexCourse(String user, String module, String from, String to) {
+            final Map<String, List<String>> courses = modulesByCourse.get(user);
+            if (courses == null) {
+                return;
+            }
+            if (from != null) {
+                final List<String> modules = courses.get(from);
+                if (modules != null) {
+                    modules.remove(module);
+                }
+            }
+            courses.computeIfAbsent(to, course -> new ArrayList<>(4)).add(module);
         }
     }
 

@@ -265,6 +265,30 @@ class MemoryModelTest {
         assertThat(drop.getExplanation()).isEqualTo("recent quiz average 27.5 points below the earlier one");
     }
 
+    @Test
+    void fadingMemoriesCountTheCoursesModulesOnlyIncludingOnesStudiedSinceTheLastCount() {
+        fixture.send(aCourse().build());
+        fixture.send(anEnrollment().build());
+        fixture.send(aQuiz().setModule("dsa-arrays").setScore(85).setOccurredAt(T0.plusSeconds(3600)).build());
+        // A memory of another course, made after the learner's dsa-101 memories were first counted.
+        fixture.send(aQuiz().setDomain("web").setCourse("web-101").setModule("web-html").setScore(85)
+                .setOccurredAt(T0.plusSeconds(7200)).build());
+        for (int i = 0; i < 80; i++) {
+            fixture.driver.advanceWallClockTime(Duration.ofHours(12));
+        }
+        // Forty days on: dsa-arrays (and web-html) are at high urgency; a first quiz of dsa-lists
+        // makes a fresh dsa-101 memory, counted with dsa-arrays, and web-html is not dsa-101's.
+        final Instant later = T0.plus(Duration.ofDays(40));
+        fixture.send(aQuiz().setModule("dsa-lists").setScore(85).setOccurredAt(later).build());
+        final KeyValueStore<String, AtRiskLearner> store = fixture.driver.getKeyValueStore(StoreNames.AT_RISK);
+        assertThat(factor(store.get(RiskScorer.key("u1", "dsa-101")), RiskFactorKind.FADING_MEMORIES).getValue())
+                .as("one of two dsa-101 modules fading").isEqualTo(0.5);
+        fixture.send(aQuiz().setDomain("web").setCourse("web-101").setModule("web-html").setScore(85)
+                .setOccurredAt(later.plusSeconds(60)).build());
+        assertThat(factor(store.get(RiskScorer.key("u1", "web-101")), RiskFactorKind.FADING_MEMORIES).getValue())
+                .as("web-html just reviewed").isEqualTo(0.0);
+    }
+
     private static RiskFactor factor(AtRiskLearner row, RiskFactorKind kind) {
         return row.getFactors().stream().filter(f -> f.getFactor() == kind).findFirst().orElseThrow();
     }
