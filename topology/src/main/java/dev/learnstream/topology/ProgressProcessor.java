@@ -8,6 +8,9 @@ import dev.learnstream.results.LearningProgress;
 import dev.learnstream.results.ProgressStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +52,9 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         this.scanEvery = scanEvery;
     }
 
+    /** (Learner, course) pairs whose module ids a task keeps in memory. */
+    static final int COURSES_INDEXED = 16_384;
+
     static String key(String user, String course, String module) {
         return Keys.of(user, course, module == null ? "" : module);
     }
@@ -75,6 +81,19 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
         private KeyValueStore<String, String> deadlines;
         private CourseCatalogTopology.Lookup catalog;
         private final EffectiveClock clock = new EffectiveClock();
+        /**
+         * Per (learner, course), the ids of the learner's module rows in the store's key order, so
+         * that recounting a course's completed modules (at every module completion) reads those
+         * rows instead of opening a scan of the store. Filled by one scan when first asked for and
+         * kept current by {@link #saveModule}, the only way a module row is written; the least
+         * recently used courses are dropped, and scanned again when next asked for.
+         */
+        private final Map<String, List<String>> modulesByCourse = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                return size() > COURSES_INDEXED;
+            }
+        };
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -83,6 +102,8 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             this.deadlines = context.getStateStore(StoreNames.PROGRESS_DEADLINES);
             FlushedRows.forward(progress, context);
             this.catalog = new CourseCatalogTopology.Lookup(context.getStateStore(StoreNames.COURSE_CATALOG));
+            // A revived task runs init again over stores restored afresh.
+            modulesByCourse.clear();
             context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::detectDropouts);
         }
 
@@ -124,7 +145,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 for (final String module : catalogEntry.getModuleIds()) {
                     final String moduleKey = key(activity.userId(), activity.courseId(), module);
                     if (progress.get(moduleKey) == null) {
-                        progress.put(moduleKey, newRow(activity.userId(), activity.courseId(), module));
+                        saveModule(moduleKey, newRow(activity.userId(), activity.courseId(), module));
                     }
                 }
             }
@@ -142,7 +163,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
             if (activity.score() != null) {
                 module.setScore(activity.score());
             }
-            progress.put(moduleKey, module);
+            saveModule(moduleKey, module);
             touchCourse(activity, activity.seconds(), false);
         }
 
@@ -160,7 +181,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 emitFact(activity, CourseFactKind.MODULE_COMPLETED, activity.moduleId(), null, null, time);
             }
             module.setLastAccessAt(max(module.getLastAccessAt(), activity.at()));
-            progress.put(moduleKey, module);
+            saveModule(moduleKey, module);
             touchCourse(activity, seconds, true);
         }
 
@@ -272,7 +293,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                 }
                 if (module.getStatus() == ProgressStatus.IN_PROGRESS) {
                     module.setStatus(ProgressStatus.DROPPED);
-                    progress.put(row.key, module);
+                    saveModule(row.key, module);
                 }
             }
             course.setStatus(ProgressStatus.DROPPED);
@@ -281,12 +302,40 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
                     null, null, Instant.ofEpochMilli(now)), now));
         }
 
-        /** The module rows of a learner's course (not the course row itself). */
+        /** The module rows of a learner's course (not the course row itself), in key order. */
         private List<KeyValue<String, LearningProgress>> moduleRows(String user, String courseId) {
-            final List<KeyValue<String, LearningProgress>> rows = StoreScans.list(
-                    progress.prefixScan(Keys.prefix(Keys.of(user, courseId)), new StringSerializer()));
-            rows.removeIf(row -> row.value.getModuleId().isEmpty());
+            final String course = Keys.of(user, courseId);
+            final List<String> modules = modulesByCourse.get(course);
+            if (modules == null) {
+                final List<KeyValue<String, LearningProgress>> rows = StoreScans.list(
+                        progress.prefixScan(Keys.prefix(course), new StringSerializer()));
+                rows.removeIf(row -> row.value.getModuleId().isEmpty());
+                final List<String> found = new ArrayList<>(rows.size() + 4);
+                rows.forEach(row -> found.add(row.value.getModuleId()));
+                modulesByCourse.put(course, found);
+                return rows;
+            }
+            final List<KeyValue<String, LearningProgress>> rows = new ArrayList<>(modules.size());
+            for (final String module : modules) {
+                final String moduleKey = key(user, courseId, module);
+                final LearningProgress row = progress.get(moduleKey);
+                if (row != null) {
+                    rows.add(KeyValue.pair(moduleKey, row));
+                }
+            }
             return rows;
+        }
+
+        /** Writes a module row, and adds a new one to its course's module ids if they are kept. */
+        private void saveModule(String moduleKey, LearningProgress module) {
+            progress.put(moduleKey, module);
+            final List<String> modules = modulesByCourse.get(Keys.of(module.getUserId(), module.getCourseId()));
+            if (modules != null) {
+                final int at = Collections.binarySearch(modules, module.getModuleId(), DecodedStore.UTF8_ORDER);
+                if (at < 0) {
+                    modules.add(-at - 1, module.getModuleId());
+                }
+            }
         }
 
         private LearningProgress courseRow(Activity activity) {

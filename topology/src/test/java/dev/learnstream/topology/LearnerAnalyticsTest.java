@@ -9,6 +9,7 @@ import static dev.learnstream.topology.TestEvents.aModuleCompletion;
 import static dev.learnstream.topology.TestEvents.aQuiz;
 import static dev.learnstream.topology.TestEvents.anEnrollment;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.learnstream.results.CourseAnalytics;
 import dev.learnstream.results.LearningProgress;
@@ -117,6 +118,18 @@ class LearnerAnalyticsTest {
         assertThat(analytics.getAverageTimeToCompleteHours()).isEqualTo(2.0);
         assertThat(analytics.getModuleAnalytics()).singleElement()
                 .satisfies(m -> assertThat(m.getModuleId() + "=" + m.getCompletions()).isEqualTo("dsa-arrays=1"));
+    }
+
+    @Test
+    void aCoursesPercentageCountsModulesStartedSinceItWasLastCounted() {
+        // No catalog entry for the course: its modules are the ones the learner has rows for.
+        fixture.send(aModuleCompletion().setCourse("algo-201").setModule("algo-c").setOccurredAt(T0.plusSeconds(60)).build());
+        assertThat(this.<LearningProgress>table(ResultTopics.LEARNING_PROGRESS).get(Keys.of("u1", "algo-201", ""))
+                .getProgressPercentage()).isEqualTo(100.0);
+        fixture.send(aQuiz().setCourse("algo-201").setModule("algo-a").setOccurredAt(T0.plusSeconds(120)).build());
+        fixture.send(aModuleCompletion().setCourse("algo-201").setModule("algo-b").setOccurredAt(T0.plusSeconds(180)).build());
+        assertThat(this.<LearningProgress>table(ResultTopics.LEARNING_PROGRESS).get(Keys.of("u1", "algo-201", ""))
+                .getProgressPercentage()).as("two of three modules").isCloseTo(200.0 / 3, within(1e-9));
     }
 
     @Test
