@@ -83,9 +83,10 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
         Seen(WindowStore<String, Long> store, Duration horizon) {
             this.store = store;
             this.horizon = horizon.toMillis();
-            // The store keeps ids for two horizons (its retention); one more generation on each side
-            // covers ids stamped ahead of the newest and the store's segment rounding.
-            this.recorded = new SeenIds(this.horizon, 4);
+            // The store keeps ids for two horizons (its retention) before the newest, and up to one
+            // segment (a horizon) more as it drops whole segments: three generations before the
+            // newest cover every id it can still answer for.
+            this.recorded = new SeenIds(this.horizon, 3);
             this.restoredUpTo = latestStored(store, 2 * this.horizon);
         }
 

@@ -2,7 +2,6 @@ package dev.learnstream.topology;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -10,24 +9,26 @@ import java.util.Map;
  * The event ids a dedup task has recorded, by generation of event time ({@code time / generation}),
  * as Bloom filters: "not seen" is certain, "maybe seen" is a question for the store. Nearly every
  * event is new, so the store's range lookup (an iterator on each of its segments) is left for the
- * few that a filter cannot rule out, about one in a hundred.
+ * few that a filter cannot rule out.
  *
- * <p>A generation's filter grows in blocks, each twice the capacity of the last, so it needs no
- * estimate of the traffic: at 10 to 20 bits (a power of two) and 7 probes per id, a full block
- * answers "maybe" wrongly for under 1% of new ids, and a generation of n ids has about log₂(n / 16,384) blocks to probe.
- * Generations older than {@code keep} before the newest are dropped.
+ * <p>A generation's filter grows in blocks, each twice the size of the last, so it needs no
+ * estimate of the traffic: at 16 bits and 7 probes per id, a full block answers "maybe" wrongly
+ * for about 0.07% of new ids. A generation stops growing at
+ * {@value #MAX_BITS} bits (16 MiB, about 8 million ids): past that it answers "maybe" for every
+ * id, and the store answers, as it would without filters. Generations older than {@code keep}
+ * before the newest are dropped.
  */
 final class SeenIds {
 
     private static final int FIRST_CAPACITY = 1 << 14;
+    /** Rounded up to a power of two per block: 16 for every block size used. */
     private static final int BITS_PER_ID = 10;
     private static final int PROBES = 7;
-    /** 16M ids, 20 MiB: past this, blocks stop growing (a generation of a billion ids would probe 60). */
-    private static final int MAX_CAPACITY = 1 << 24;
+    static final long MAX_BITS = 1L << 27;
 
     private final long generation;
     private final int keep;
-    private final Map<Long, List<Block>> generations = new HashMap<>();
+    private final Map<Long, Generation> generations = new HashMap<>();
     private long newest = Long.MIN_VALUE;
 
     /**
@@ -57,17 +58,10 @@ final class SeenIds {
 
     void add(long hash, long time) {
         final long g = Math.floorDiv(time, generation);
-        List<Block> blocks = generations.get(g);
-        if (blocks == null) {
-            blocks = new ArrayList<>(4);
-            generations.put(g, blocks);
+        if (newest != Long.MIN_VALUE && g < newest - keep) {
+            return; // Older than every generation kept: nothing answers for it any more.
         }
-        Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-        if (last == null || last.count >= last.capacity) {
-            last = new Block(last == null ? FIRST_CAPACITY : Math.min(MAX_CAPACITY, last.capacity * 2));
-            blocks.add(last);
-        }
-        last.add(hash);
+        generations.computeIfAbsent(g, k -> new Generation()).add(hash);
         if (g > newest) {
             newest = g;
             generations.keySet().removeIf(old -> old < newest - keep);
@@ -78,13 +72,9 @@ final class SeenIds {
     boolean mightContain(long hash, long from, long to) {
         final long last = Math.floorDiv(to, generation);
         for (long g = Math.floorDiv(from, generation); g <= last; g++) {
-            final List<Block> blocks = generations.get(g);
-            if (blocks != null) {
-                for (final Iterator<Block> it = blocks.iterator(); it.hasNext(); ) {
-                    if (it.next().mightContain(hash)) {
-                        return true;
-                    }
-                }
+            final Generation ids = generations.get(g);
+            if (ids != null && ids.mightContain(hash)) {
+                return true;
             }
         }
         return false;
@@ -92,6 +82,42 @@ final class SeenIds {
 
     int generations() {
         return generations.size();
+    }
+
+    private static final class Generation {
+        private final List<Block> blocks = new ArrayList<>(4);
+        private long bits;
+        private boolean full;
+
+        void add(long hash) {
+            if (full) {
+                return;
+            }
+            Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+            if (last == null || last.count >= last.capacity) {
+                final Block next = new Block(last == null ? FIRST_CAPACITY : last.capacity * 2);
+                if (bits + next.size() > MAX_BITS) {
+                    full = true;
+                    return;
+                }
+                bits += next.size();
+                blocks.add(next);
+                last = next;
+            }
+            last.add(hash);
+        }
+
+        boolean mightContain(long hash) {
+            if (full) {
+                return true;
+            }
+            for (final Block block : blocks) {
+                if (block.mightContain(hash)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final class Block {
@@ -105,6 +131,10 @@ final class SeenIds {
             final int size = Integer.highestOneBit(capacity * BITS_PER_ID - 1) << 1;
             this.bits = new long[size >>> 6];
             this.mask = size - 1;
+        }
+
+        long size() {
+            return (long) bits.length << 6;
         }
 
         void add(long hash) {

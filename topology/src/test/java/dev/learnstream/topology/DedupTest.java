@@ -127,16 +127,38 @@ class DedupTest {
 
     @Test
     void generationsOlderThanTheKeptOnesAreDropped() {
-        final SeenIds ids = new SeenIds(HORIZON.toMillis(), 4);
+        final SeenIds ids = new SeenIds(HORIZON.toMillis(), 3);
         final long old = SeenIds.hash("old");
         ids.add(old, T0);
-        for (int day = 1; day <= 4; day++) {
+        for (int day = 1; day <= 3; day++) {
             ids.add(SeenIds.hash("day" + day), T0 + day * HORIZON.toMillis());
         }
-        assertThat(ids.generations()).isEqualTo(5);
+        assertThat(ids.generations()).isEqualTo(4);
         assertThat(ids.mightContain(old, T0, T0)).isTrue();
-        ids.add(SeenIds.hash("day5"), T0 + 5 * HORIZON.toMillis());
-        assertThat(ids.generations()).isEqualTo(5);
+        ids.add(SeenIds.hash("day4"), T0 + 4 * HORIZON.toMillis());
+        assertThat(ids.generations()).isEqualTo(4);
         assertThat(ids.mightContain(old, T0, T0)).isFalse();
+        ids.add(old, T0);
+        assertThat(ids.mightContain(old, T0, T0)).as("too old to be kept").isFalse();
+    }
+
+    @Test
+    void aGenerationPastItsSizeAnswersMaybeForEveryIdSoTheStoreDecides() {
+        final SeenIds ids = new SeenIds(HORIZON.toMillis(), 3);
+        // Blocks of 16k ids and up, doubling, until the next would pass MAX_BITS.
+        long capacity = 0;
+        long bits = 0;
+        for (long block = 1 << 14; bits + 16 * block <= SeenIds.MAX_BITS; block *= 2) {
+            capacity += block;
+            bits += 16 * block;
+        }
+        for (long i = 0; i < capacity; i++) {
+            ids.add(SeenIds.hash("id" + i), T0);
+        }
+        assertThat(ids.mightContain(SeenIds.hash("never added"), T0, T0)).as("not full yet").isFalse();
+        ids.add(SeenIds.hash("one too many"), T0);
+        assertThat(ids.mightContain(SeenIds.hash("never added"), T0, T0)).as("full").isTrue();
+        assertThat(ids.mightContain(SeenIds.hash("never added"), T0 + HORIZON.toMillis(), T0 + HORIZON.toMillis()))
+                .as("another generation").isFalse();
     }
 }
