@@ -241,6 +241,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     public void put(String key, V value) {
         ownedOnly("put");
         Entry<V> entry = cached(key);
+        if (entry == null && value == null) {
+            // As delete, but nobody wants the old row: it is not decoded.
+            dropUncached(key);
+            return;
+        }
         if (entry == null) {
             entry = new Entry<>(value, null);
             entries.put(key, entry);
@@ -277,20 +282,27 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     public V delete(String key) {
         ownedOnly("delete");
         if (cached(key) == null) {
-            // Nothing of this key is pending, so its tombstone can go to the store now: caching the
-            // deletion would only push a row the processors still use out of the cache (expiries
-            // and moved alerts delete rows long out of it).
-            final Bytes stored = StoreBytes.key(key);
-            final byte[] old = raw.get(stored);
-            if (old == null) {
-                return null;
-            }
-            raw.put(stored, null);
-            return values.deserialize(name(), old);
+            final byte[] old = dropUncached(key);
+            return old == null ? null : values.deserialize(name(), old);
         }
         final V current = get(key);
         put(key, null);
         return current;
+    }
+
+    /**
+     * Deletes a key with nothing pending: its tombstone can go to the store now, as caching the
+     * deletion would only push a row the processors still use out of the cache (expiries and
+     * moved alerts delete rows long out of it). The old row's bytes, or null if there was none
+     * (and so no tombstone).
+     */
+    private byte[] dropUncached(String key) {
+        final Bytes stored = StoreBytes.key(key);
+        final byte[] old = raw.get(stored);
+        if (old != null) {
+            raw.put(stored, null);
+        }
+        return old;
     }
 
     private void ownedOnly(String operation) {
@@ -331,8 +343,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         try {
             if (entry.value == null) {
                 // A row made and deleted between two write-backs never reached the store: no tombstone.
-                if (wasStored == Boolean.TRUE || wasStored == null && raw.get(StoreBytes.key(key)) != null) {
-                    inner.delete(key);
+                final Bytes stored = StoreBytes.key(key);
+                if (wasStored == Boolean.TRUE || wasStored == null && raw.get(stored) != null) {
+                    // Under the metered layer, which would decode the old row for nobody.
+                    raw.put(stored, null);
                 }
             } else {
                 inner.put(key, entry.value);

@@ -325,7 +325,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              */
             private boolean closeOrExpire(String key, boolean expire, long now) {
                 if (expire) {
-                    windows.delete(key);
+                    windows.put(key, null); // A delete that does not decode the row it drops.
                     stored.remove(key);
                     return false;
                 }
