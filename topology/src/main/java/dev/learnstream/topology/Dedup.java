@@ -87,18 +87,20 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
             // segment (a horizon) more as it drops whole segments: three generations before the
             // newest cover every id it can still answer for.
             this.recorded = new SeenIds(this.horizon, 3);
-            this.restoredUpTo = latestStored(store, 2 * this.horizon);
+            // Kafka Streams makes segments of half the retention (a horizon), at least a minute
+            // each; the whole retention, or a minute, is a safe margin over that.
+            this.restoredUpTo = latestStored(store, Math.max(2 * this.horizon, 60_000L));
         }
 
         /**
          * An upper bound of the event times the store holds, or {@code Long.MIN_VALUE} if it is
-         * empty. A segmented window store lists its newest segment first going backwards, and a
-         * segment spans less than the retention, so every id is within a retention of the first.
+         * empty. A segmented window store lists its newest segment first going backwards, so every
+         * id is within a segment of the first one listed; {@code segment} is at least that span.
          * {@code DedupTest} checks that order against the store Kafka Streams builds.
          */
-        static long latestStored(WindowStore<String, Long> store, long retention) {
+        static long latestStored(WindowStore<String, Long> store, long segment) {
             try (KeyValueIterator<Windowed<String>, Long> newest = store.backwardAll()) {
-                return newest.hasNext() ? newest.next().key.window().start() + retention : Long.MIN_VALUE;
+                return newest.hasNext() ? newest.next().key.window().start() + segment : Long.MIN_VALUE;
             }
         }
 
