@@ -106,10 +106,9 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
 
         /** Records the id at {@code time}; false if it was recorded within the horizon before. */
         boolean firstSighting(String eventId, long time) {
-            final long hash = SeenIds.hash(eventId);
             final long from = time - horizon;
             final long to = time + horizon;
-            if (from <= restoredUpTo || recorded.mightContain(hash, from, to)) {
+            if (from <= restoredUpTo || recorded.mightContain(eventId, from, to)) {
                 try (WindowStoreIterator<Long> earlier = store.fetch(eventId, from, to)) {
                     if (earlier.hasNext()) {
                         return false;
@@ -117,7 +116,7 @@ final class Dedup implements FixedKeyProcessorSupplier<String, SpecificRecord, S
                 }
             }
             store.put(eventId, time, time);
-            recorded.add(hash, time);
+            recorded.add(eventId, time);
             return true;
         }
     }

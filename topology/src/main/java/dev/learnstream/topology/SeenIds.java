@@ -4,26 +4,28 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.filters.bloomfilter.BloomFilter;
+import org.apache.datasketches.filters.bloomfilter.BloomFilterBuilder;
 
 /**
  * The event ids a dedup task has recorded, by generation of event time ({@code time / generation}),
- * as Bloom filters: "not seen" is certain, "maybe seen" is a question for the store. Nearly every
- * event is new, so the store's range lookup (an iterator on each of its segments) is left for the
- * few that a filter cannot rule out.
+ * as Bloom filters (DataSketches'): "not seen" is certain, "maybe seen" is a question for the
+ * store. Nearly every event is new, so the store's range lookup (an iterator on each of its
+ * segments) is left for the few that a filter cannot rule out.
  *
- * <p>A generation's filter grows in blocks, each twice the size of the last, so it needs no
- * estimate of the traffic: at 16 bits and 7 probes per id, a full block answers "maybe" wrongly
- * for about 0.07% of new ids. A generation stops growing at
- * {@value #MAX_BITS} bits (16 MiB, about 8 million ids): past that it answers "maybe" for every
- * id, and the store answers, as it would without filters. Generations older than {@code keep}
- * before the newest are dropped.
+ * <p>A generation's filter grows in blocks, each twice the capacity of the last, so it needs no
+ * estimate of the traffic: at 16 bits and 7 hashes per id, a full block answers "maybe" wrongly
+ * for about 0.07% of new ids. A generation stops growing at {@value #MAX_BITS} bits (16 MiB,
+ * about 8 million ids): past that it answers "maybe" for every id, and the store answers, as it
+ * would without filters. Generations older than {@code keep} before the newest are dropped.
  */
 final class SeenIds {
 
     private static final int FIRST_CAPACITY = 1 << 14;
-    /** Rounded up to a power of two per block: 16 for every block size used. */
-    private static final int BITS_PER_ID = 10;
-    private static final int PROBES = 7;
+    private static final int BITS_PER_ID = 16;
+    private static final int HASHES = 7;
+    /** Fixed, so that a filter answers the same for the same ids from run to run. */
+    private static final long SEED = 0x5eed1d5L;
     static final long MAX_BITS = 1L << 27;
 
     private final long generation;
@@ -44,36 +46,24 @@ final class SeenIds {
         this.keep = keep;
     }
 
-    /** A 64-bit hash of an id; its two halves drive the probes. */
-    static long hash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h = (h ^ id.charAt(i)) * 0x100000001b3L;
-        }
-        // FNV-1a spreads single characters poorly into the high bits; mix them through.
-        h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
-        h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
-    }
-
-    void add(long hash, long time) {
+    void add(String id, long time) {
         final long g = Math.floorDiv(time, generation);
         if (newest != Long.MIN_VALUE && g < newest - keep) {
             return; // Older than every generation kept: nothing answers for it any more.
         }
-        generations.computeIfAbsent(g, k -> new Generation()).add(hash);
+        generations.computeIfAbsent(g, k -> new Generation()).add(id);
         if (g > newest) {
             newest = g;
             generations.keySet().removeIf(old -> old < newest - keep);
         }
     }
 
-    /** Whether an id with this hash may have been added at a time within [from, to]. */
-    boolean mightContain(long hash, long from, long to) {
+    /** Whether {@code id} may have been added at a time within [from, to]. */
+    boolean mightContain(String id, long from, long to) {
         final long last = Math.floorDiv(to, generation);
         for (long g = Math.floorDiv(from, generation); g <= last; g++) {
             final Generation ids = generations.get(g);
-            if (ids != null && ids.mightContain(hash)) {
+            if (ids != null && ids.mightContain(id)) {
                 return true;
             }
         }
@@ -85,78 +75,42 @@ final class SeenIds {
     }
 
     private static final class Generation {
-        private final List<Block> blocks = new ArrayList<>(4);
+        private final List<BloomFilter> blocks = new ArrayList<>(4);
+        /** Ids the last block can take before the next one is made. */
+        private long room;
+        private long lastCapacity;
         private long bits;
         private boolean full;
 
-        void add(long hash) {
+        void add(String id) {
             if (full) {
                 return;
             }
-            Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-            if (last == null || last.count >= last.capacity) {
-                final Block next = new Block(last == null ? FIRST_CAPACITY : last.capacity * 2);
-                if (bits + next.size() > MAX_BITS) {
+            if (room == 0) {
+                final long capacity = lastCapacity == 0 ? FIRST_CAPACITY : 2 * lastCapacity;
+                if (bits + BITS_PER_ID * capacity > MAX_BITS) {
                     full = true;
                     return;
                 }
-                bits += next.size();
-                blocks.add(next);
-                last = next;
+                blocks.add(BloomFilterBuilder.createBySize(BITS_PER_ID * capacity, HASHES, SEED));
+                bits += BITS_PER_ID * capacity;
+                lastCapacity = capacity;
+                room = capacity;
             }
-            last.add(hash);
+            blocks.get(blocks.size() - 1).update(id);
+            room--;
         }
 
-        boolean mightContain(long hash) {
+        boolean mightContain(String id) {
             if (full) {
                 return true;
             }
-            for (final Block block : blocks) {
-                if (block.mightContain(hash)) {
+            for (final BloomFilter block : blocks) {
+                if (block.query(id)) {
                     return true;
                 }
             }
             return false;
-        }
-    }
-
-    private static final class Block {
-        private final long[] bits;
-        private final int mask;
-        private final int capacity;
-        private int count;
-
-        Block(int capacity) {
-            this.capacity = capacity;
-            final int size = Integer.highestOneBit(capacity * BITS_PER_ID - 1) << 1;
-            this.bits = new long[size >>> 6];
-            this.mask = size - 1;
-        }
-
-        long size() {
-            return (long) bits.length << 6;
-        }
-
-        void add(long hash) {
-            int probe = (int) hash;
-            final int step = (int) (hash >>> 32) | 1;
-            for (int i = 0; i < PROBES; i++, probe += step) {
-                final int bit = probe & mask;
-                bits[bit >>> 6] |= 1L << bit;
-            }
-            count++;
-        }
-
-        boolean mightContain(long hash) {
-            int probe = (int) hash;
-            final int step = (int) (hash >>> 32) | 1;
-            for (int i = 0; i < PROBES; i++, probe += step) {
-                final int bit = probe & mask;
-                if ((bits[bit >>> 6] & (1L << bit)) == 0) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
