@@ -136,13 +136,7 @@ final class MemoryProcessor implements ProcessorSupplier<String, SpecificRecord,
          * place a memory is made or moves to another course. The least recently used learners are
          * dropped, and scanned again when next asked for.
          */
-        private final Map<String, Map<String, List<String>>> modulesByCourse =
-                new LinkedHashMap<>(1024, 0.75f, true) {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<String>>> eldest) {
-                        return size() > LEARNERS_INDEXED;
-                    }
-                };
+        private final Map<String, Map<String, List<String>>> modulesByCourse = new LruMap<>(LEARNERS_INDEXED);
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {

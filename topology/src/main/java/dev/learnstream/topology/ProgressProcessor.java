@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,12 +87,7 @@ final class ProgressProcessor implements ProcessorSupplier<String, SpecificRecor
          * kept current by {@link #saveModule}, the only way a module row is written; the least
          * recently used courses are dropped, and scanned again when next asked for.
          */
-        private final Map<String, List<String>> modulesByCourse = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-                return size() > COURSES_INDEXED;
-            }
-        };
+        private final Map<String, List<String>> modulesByCourse = new LruMap<>(COURSES_INDEXED);
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
