@@ -152,6 +152,16 @@ class DecodedStoreTest {
         return decoded;
     }
 
+    /** A store of two entries, scanned often, holding a and b written at a commit: what its changelog got. */
+    private List<KeyValue<String, String>> twoRowsWritten() {
+        start(2, DecodedStore.Scans.OFTEN);
+        run(store -> {
+            store.put("a", "1");
+            store.put("b", "2");
+        });
+        return changelog.readKeyValuesToList();
+    }
+
     @Test
     void aScanTakesTheRowsTheCacheHoldsFromItAndDecodesOnlyTheOthers() {
         final AtomicInteger decoded = threeRowsOneOutOfTheCache();
@@ -224,12 +234,7 @@ class DecodedStoreTest {
 
     @Test
     void aDeletionWritesATombstoneOnlyForARowTheStoreHolds() {
-        start(2, DecodedStore.Scans.OFTEN);
-        run(store -> {
-            store.put("a", "1");
-            store.put("b", "2");
-        });
-        assertEquals(pairs("a", "1", "b", "2"), changelog.readKeyValuesToList());
+        assertEquals(pairs("a", "1", "b", "2"), twoRowsWritten());
         rows.readKeyValuesToList();
         run(store -> {
             store.delete("b"); // b is known to be stored
@@ -266,12 +271,7 @@ class DecodedStoreTest {
 
     @Test
     void aRowPutRightAfterItWasReadStaysTheRowReadsSeeThoughAScanAndAnEvictionCameBetween() {
-        start(2, DecodedStore.Scans.OFTEN);
-        run(store -> {
-            store.put("a", "1");
-            store.put("b", "2");
-        });
-        changelog.readKeyValuesToList();
+        twoRowsWritten();
         run(store -> {
             assertEquals("1", store.get("a"));
             // The scan makes b more recently used than a, so the next new entry pushes a out.
