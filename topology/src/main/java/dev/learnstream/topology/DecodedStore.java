@@ -65,6 +65,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * written, in the store's key order (UTF-8 bytes), as the store's {@link Scans} say; a store built
  * for no scans fails a scan with changes pending rather than miss them. A scan decodes only the
  * rows the cache does not hold: the others it takes from the cache, as {@code get} would.
+ * {@code put(key, null)} of a row the cache does not hold writes its tombstone without reading
+ * the row, for callers that know it is stored; {@code delete} reads it and writes no tombstone
+ * for a row the store does not hold.
  */
 public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedStateStore<String, V> {
 
@@ -242,8 +245,10 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         ownedOnly("put");
         Entry<V> entry = cached(key);
         if (entry == null && value == null) {
-            // As delete, but nobody wants the old row: it is not decoded.
-            dropUncached(key);
+            // As delete, but nobody wants the old row, and the caller knows the store holds it
+            // (an expiring window): the tombstone goes unread. Reading first would cost a RocksDB
+            // lookup of an old row, usually on disk, to spare a tombstone that is rarely needless.
+            raw.put(StoreBytes.key(key), null);
             return;
         }
         if (entry == null) {
@@ -292,9 +297,9 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     /**
      * Deletes a key with nothing pending: its tombstone can go to the store now, as caching the
-     * deletion would only push a row the processors still use out of the cache (expiries and
-     * moved alerts delete rows long out of it). The old row's bytes, or null if there was none
-     * (and so no tombstone).
+     * deletion would only push a row the processors still use out of the cache (moved alerts
+     * delete rows long out of it). The old row's bytes, or null if there was none (and so no
+     * tombstone).
      */
     private byte[] dropUncached(String key) {
         final Bytes stored = StoreBytes.key(key);
