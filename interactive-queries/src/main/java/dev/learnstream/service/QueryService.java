@@ -68,8 +68,15 @@ public final class QueryService implements AutoCloseable {
     public static QueryService start(ServiceConfig config) {
         final int port = config.httpPort() == 0 ? freePort() : config.httpPort();
         final Properties props = config.streamsProperties(port);
-        if (config.topics().enabled()) {
-            createMissingTopics(props, config);
+        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(
+                dev.learnstream.topology.ClientProperties.only(props,
+                        org.apache.kafka.clients.admin.AdminClientConfig.configNames()))) {
+            if (config.topics().enabled()) {
+                dev.learnstream.topology.TopologyTopics.ensure(client, config.topology(), config.topics().partitions(),
+                        config.topics().replication(), null);
+            }
+            props.putIfAbsent(dev.learnstream.topology.WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG,
+                    dev.learnstream.topology.TopologyTopics.learnerPartitions(client, config.topology()));
         }
         final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
         final ServiceMetrics metrics = new ServiceMetrics();
@@ -84,16 +91,6 @@ public final class QueryService implements AutoCloseable {
                 props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         streams.start();
         return service;
-    }
-
-    /** Creates the topics the topology needs that are missing, with the configured partitions and replicas. */
-    private static void createMissingTopics(Properties streamsProperties, ServiceConfig config) {
-        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(
-                dev.learnstream.topology.ClientProperties.only(streamsProperties,
-                        org.apache.kafka.clients.admin.AdminClientConfig.configNames()))) {
-            dev.learnstream.topology.TopologyTopics.ensure(client, config.topology(), config.topics().partitions(),
-                    config.topics().replication(), null);
-        }
     }
 
     /**

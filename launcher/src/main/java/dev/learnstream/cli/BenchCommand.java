@@ -90,8 +90,10 @@ final class BenchCommand {
         try (LocalStack stack = LocalStack.start(StackChoice.from(options, false))) {
             final TopologySettings settings = configured.withSerdeConfig(
                     EventSerdes.config(stack.registryUrl(), Map.of()));
+            final int learnerPartitions;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, settings, partitions, (short) 1, null);
+                learnerPartitions = TopologyTopics.learnerPartitions(admin, settings);
                 admin.createTopics(List.of(new NewTopic("bench.pass-through", partitions, (short) 1))).all().get();
             }
             out.printf(Locale.ROOT, "pre-loading %d events from %d simulated learners, history from %d days back,"
@@ -122,7 +124,8 @@ final class BenchCommand {
             final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
                     ResultTopics.WINDOWED_METRICS, loaded.total(), withRocksDb(rocksDbMib, StreamsSettings.properties(
                             "bench-topology", stack.kafkaBootstrap(), settings,
-                            with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString()))));
+                            with(with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString()),
+                                    WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, learnerPartitions))));
             final long written = printWritten(out, before, appendedPerTopic(stack, inputs), loaded.total());
             printEmissions(out, stack, ResultTopics.WINDOWED_METRICS);
             // What Kafka alone costs for the records the topology writes: the same input, each event

@@ -17,6 +17,7 @@ import dev.learnstream.sink.SinkConfig;
 import dev.learnstream.topology.EnvironmentSettings;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
+import dev.learnstream.topology.WindowedMetricsTopology;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,14 +77,17 @@ final class DevCommand {
                     time.toMillis() / 1000.0));
             final TopologySettings topology = configured.withSerdeConfig(
                     EventSerdes.config(stack.registryUrl(), Map.of()));
+            final int learnerPartitions;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, topology, 1, (short) 1, null);
+                learnerPartitions = TopologyTopics.learnerPartitions(admin, topology);
             }
             final int apiPort = Ports.free();
             final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(topology),
                     StreamsSettings.properties("learnstream-dev", stack.kafkaBootstrap(), topology,
                             Map.of(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("streams").toString(),
-                                    StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort)));
+                                    StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort,
+                                    WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, learnerPartitions)));
             final QueryService api = QueryService.attach(streams, "127.0.0.1", "127.0.0.1", apiPort, keys.keys(),
                     topology, stack.kafkaBootstrap());
             streams.start();

@@ -96,6 +96,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     /** The store's name, read once: the layers underneath each pass the call on. */
     private final String name;
     private final Scans scans;
+    /** This store keeps this many times the configured entries (see {@link #persistent(String, Serde, Scans, int)}). */
+    private final int entriesFactor;
     /** The values' deserializer, for the rows read from the bytes under Kafka's metered layer. */
     private final Deserializer<V> values;
     /** Those bytes (see {@link StoreBytes}), found at init. */
@@ -137,8 +139,9 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         }
     }
 
-    private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values) {
+    private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values, int entriesFactor) {
         this.inner = inner;
+        this.entriesFactor = entriesFactor;
         this.name = inner.name();
         this.scans = scans;
         this.values = values;
@@ -164,8 +167,20 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     /** A persistent, changelogged store of String keys with its decoded cache. */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, Scans scans) {
+        return persistent(name, values, scans, 1);
+    }
+
+    /**
+     * The same, whose cache keeps {@code entriesFactor} times the configured entries: for a store
+     * whose working set is a multiple of the learners active between two commits.
+     */
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, Scans scans,
+                                                               int entriesFactor) {
+        if (entriesFactor < 1) {
+            throw new IllegalArgumentException("entriesFactor must be at least 1, got " + entriesFactor);
+        }
         return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingDisabled(), scans, values.deserializer());
+                .withCachingDisabled(), scans, values.deserializer(), entriesFactor);
     }
 
     static int compareUtf8(String a, String b) {
@@ -190,7 +205,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
                     + stateStoreContext.getClass().getName());
         }
         this.context = internal;
-        this.capacity = entries(stateStoreContext.appConfigs());
+        this.capacity = (int) Math.min(Integer.MAX_VALUE, (long) entries(stateStoreContext.appConfigs()) * entriesFactor);
         this.initThread = Thread.currentThread();
         forget();
         inner.init(stateStoreContext, root);
@@ -626,8 +641,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         };
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, Scans scans, Deserializer<V> values)
-            implements StoreBuilder<KeyValueStore<String, V>> {
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, Scans scans, Deserializer<V> values,
+                              int entriesFactor) implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
@@ -641,17 +656,17 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config), scans, values);
+            return new Builder<>(inner.withLoggingEnabled(config), scans, values, entriesFactor);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled(), scans, values);
+            return new Builder<>(inner.withLoggingDisabled(), scans, values, entriesFactor);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new DecodedStore<>(inner.build(), scans, values);
+            return new DecodedStore<>(inner.build(), scans, values, entriesFactor);
         }
 
         @Override

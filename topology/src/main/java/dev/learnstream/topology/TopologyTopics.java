@@ -1,13 +1,20 @@
 package dev.learnstream.topology;
 
+import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates what the topology reads and writes when missing: the event topics and their DLQs, the
@@ -15,6 +22,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * processing DLQ. Like the event topics, they take any record timestamp (see {@link TopicProvisioner}).
  */
 public final class TopologyTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyTopics.class);
 
     private TopologyTopics() {
     }
@@ -34,5 +43,31 @@ public final class TopologyTopics {
         topics.add(new NewTopic(ResultTopics.LATE_EVENTS, partitions, replication)
                 .configs(TopicProvisioner.withAnyTimestamp(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
         TopicProvisioner.create(admin, topics);
+    }
+
+    /**
+     * The learner partitions: the event topics' largest partition count, which is the number of
+     * tasks Kafka Streams makes for the sub-topology reading them. Given to the application as
+     * {@link WindowedMetricsTopology#LEARNER_PARTITIONS_CONFIG}, it lets the windowed metrics start
+     * closing as soon as every learner partition has reported. 0 when the topics cannot be described
+     * in time (a warning says why): the roll-up then waits its settle time, as without it.
+     */
+    public static int learnerPartitions(Admin admin, TopologySettings settings) {
+        final List<String> inputs = EventTopic.inputs().stream().map(settings.topics()::name).toList();
+        try {
+            int partitions = 0;
+            for (final TopicDescription topic : admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .values()) {
+                partitions = Math.max(partitions, topic.partitions().size());
+            }
+            return partitions;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not count the learner partitions of {}; the windowed metrics wait {} after a first start",
+                    inputs, WindowedMetricsTopology.FIRST_CLOSES_AFTER, e);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 }

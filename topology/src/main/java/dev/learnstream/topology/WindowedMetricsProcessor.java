@@ -55,7 +55,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * restarted task knows at once which partitions it waits for. Partitions it has not heard from
  * yet cannot be waited for: on a first start (no watermark in the store, as in a replay from
  * scratch) nothing closes for {@link #SETTLE} of wall-clock time, long enough for every busy
- * learner partition to commit once.
+ * learner partition to commit once, or until as many learner partitions as
+ * {@link WindowedMetricsTopology#LEARNER_PARTITIONS_CONFIG} says there are have reported.
+ *
+ * <p>Windows close as soon as a watermark makes them due, and at a wall-clock scan for the
+ * partitions gone quiet. A window closed while still in the decoded cache is not read back from
+ * RocksDB: in a replay, waiting for the next scan (or half a minute on a first start) left tens of
+ * thousands of windows open per task, more than the cache holds.
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
@@ -94,6 +100,9 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     /** How soon a scan that ran out of time goes on (after a commit), instead of at the next scan. */
     static final Duration CATCH_UP_AFTER = Duration.ofMillis(250);
 
+    /** The windows' decoded cache, in multiples of the configured entries (see {@link #stores}). */
+    static final int WINDOW_ENTRIES_FACTOR = 4;
+
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
     private final Duration closeBudget;
@@ -115,8 +124,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return StoreSets.ordered(
-                DecodedStore.persistent(StoreNames.WINDOWED_METRICS, AvroSerdes.avro(serdeConfig, WindowPartial.class), DecodedStore.Scans.NONE));
+        // Four times the decoded entries: in a replay the windows open at once are about a second of
+        // the fastest learner partition's partials (it runs up to a day of event time ahead of the
+        // slowest, which holds them open), 5,000 to 15,000 per task in the bench; with the default
+        // 5,000 most were read back from RocksDB to close. A window row is a few hundred bytes.
+        return StoreSets.ordered(DecodedStore.persistent(StoreNames.WINDOWED_METRICS,
+                AvroSerdes.avro(serdeConfig, WindowPartial.class), DecodedStore.Scans.NONE, WINDOW_ENTRIES_FACTOR));
     }
 
     @Override
@@ -142,6 +155,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
             /** Every window closing before this has closed, unless made late (see the class comment). */
             private long closedThrough;
             private long settledAt;
+            /** How many learner partitions there are, 0 if unknown (see the class comment). */
+            private int learnerPartitions;
             /** The last scan ran out of time with windows still due. */
             private boolean behind;
 
@@ -170,6 +185,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 // A first start knows no learner partition yet: give them time to report.
                 settledAt = upstream.isEmpty() ? wall + SETTLE.toMillis() : Long.MIN_VALUE;
+                learnerPartitions = (int) StreamsSettings.number(context.appConfigs(),
+                        WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, 0, "partitions");
                 behind = false;
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
                 // Each punctuation is followed by a chance to commit: a backlog closes in short transactions.
@@ -187,7 +204,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
 
             /** The slowest learner partition's time, or unknown while settling or before any is known. */
             private long now(long wall) {
-                if (wall < settledAt || upstream.isEmpty()) {
+                final boolean allReported = learnerPartitions > 0 && upstream.size() >= learnerPartitions;
+                if (upstream.isEmpty() || wall < settledAt && !allReported) {
                     return EffectiveClock.UNKNOWN;
                 }
                 long slowest = Long.MAX_VALUE;
@@ -222,6 +240,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                         windows.put(record.key(), partial);
                         keptAt.put(partial.getDimensionValue(), wall);
                     }
+                    // What this watermark makes due closes now, not at the next scan (see the class comment).
+                    close(wall);
                     return;
                 }
                 final boolean lateMinute = partial.getLateEvents() > 0;

@@ -33,8 +33,16 @@ public final class WindowedMetricsTopology {
 
     /** Windows close within this much wall-clock time of their close time. */
     static final Duration CLOSE_SCAN = Duration.ofSeconds(5);
-    /** On a first start (empty store) the roll-up closes nothing for this long (see {@link WindowedMetricsProcessor}). */
+    /**
+     * On a first start (empty store) the roll-up closes nothing for this long, unless every learner
+     * partition has reported before (see {@link WindowedMetricsProcessor}).
+     */
     public static final Duration FIRST_CLOSES_AFTER = WindowedMetricsProcessor.SETTLE;
+    /**
+     * Kafka Streams setting: how many learner partitions there are (see
+     * {@link TopologyTopics#learnerPartitions}); absent or 0 when unknown.
+     */
+    public static final String LEARNER_PARTITIONS_CONFIG = "learnstream.learner.partitions";
 
     private WindowedMetricsTopology() {
     }

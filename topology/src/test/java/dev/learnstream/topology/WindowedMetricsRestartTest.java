@@ -66,6 +66,22 @@ class WindowedMetricsRestartTest {
         context.setCurrentSystemTimeMs(wallMs);
     }
 
+    /** A first start at {@code wallMs} (nothing in the store), with {@code learnerPartitions} as the application counted them. */
+    private void firstStart(long wallMs, Integer learnerPartitions) {
+        final java.util.Properties config = new java.util.Properties();
+        config.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, SCOPE);
+        config.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        if (learnerPartitions != null) {
+            config.put(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, learnerPartitions);
+        }
+        context = new MockProcessorContext<>(config);
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        context.setCurrentSystemTimeMs(wallMs);
+        processor = supplier.get();
+        processor.init(context);
+    }
+
     /** Learner partition {@code task}'s watermark at {@code time}, as stage 1 sends it after its partials. */
     private void watermark(String task, Instant time) {
         processor.process(new Record<>(Keys.of(WindowPartialsProcessor.WATERMARK, task),
@@ -99,15 +115,32 @@ class WindowedMetricsRestartTest {
         processor.process(new Record<>(dimension[0], partial, start.plus(Duration.ofMinutes(2)).toEpochMilli()));
     }
 
+    /**
+     * The windows emitted since the last call: as a watermark makes them due, or by the scans,
+     * which run now.
+     */
     private List<WindowedMetric> punctuate() {
-        context.resetForwards();
         context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(context.currentSystemTimeMs()));
-        return context.forwarded().stream().map(f -> f.record().value()).map(WindowedMetric.class::cast).toList();
+        return emitted();
+    }
+
+    /** The windows emitted since the last call, without a scan. */
+    private List<WindowedMetric> emitted() {
+        final List<WindowedMetric> emitted = context.forwarded().stream().map(f -> f.record().value())
+                .map(WindowedMetric.class::cast).toList();
+        context.resetForwards();
+        return emitted;
     }
 
     /** A window as the assertions name it: size@start. */
     private static String window(WindowedMetric metric) {
         return metric.getWindowSize() + "@" + metric.getWindowStart();
+    }
+
+    /** The windows of {@code metrics}, checked to be {@code count}. */
+    private static List<String> windows(List<WindowedMetric> metrics, int count) {
+        assertThat(metrics).hasSize(count);
+        return metrics.stream().map(WindowedMetricsRestartTest::window).toList();
     }
 
     private static String key(WindowSizes size, Instant start) {
@@ -198,21 +231,46 @@ class WindowedMetricsRestartTest {
     }
 
     @Test
+    void aFirstStartClosesAsSoonAsEveryLearnerPartitionHasReported() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        firstStart(wall, 2);
+        minute(MINUTE, "u1", 80);
+        assertThat(punctuate()).as("one learner partition of two has reported").isEmpty();
+        partial(MINUTE, "u2", 60);
+        watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
+        final List<WindowedMetric> out = punctuate();
+        assertThat(out).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
+        assertThat(out.get(0).getEvents()).as("both partitions' shares").isEqualTo(2);
+    }
+
+    @Test
+    void aFirstStartNotToldHowManyLearnerPartitionsThereAreWaitsItsSettleTime() {
+        final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
+        firstStart(wall, null);
+        minute(MINUTE, "u1", 80);
+        partial(MINUTE, "u2", 60);
+        watermark("0_1", MINUTE.plus(Duration.ofMinutes(2)));
+        context.setCurrentSystemTimeMs(wall + WindowedMetricsProcessor.SETTLE.toMillis() - 1);
+        assertThat(punctuate()).as("a third partition may not have committed yet").isEmpty();
+        context.setCurrentSystemTimeMs(wall + WindowedMetricsProcessor.SETTLE.toMillis());
+        assertThat(punctuate()).extracting(WindowedMetricsRestartTest::window).containsExactly("1m@" + MINUTE);
+    }
+
+    @Test
     void aScanOutOfTimeLeavesTheRestToTheNextInTimeOrder() {
         final long wall = Instant.parse("2025-03-10T12:00:00Z").toEpochMilli();
         // No time at all: each punctuation closes the one window it must close to make progress.
         start(wall, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
         partial(MINUTE, "u1", 80);
         partial(MINUTE.plus(Duration.ofMinutes(1)), "u2", 60);
-        minute(MINUTE.plus(Duration.ofMinutes(2)), "u3", 70);
-        watermark("0_0", MINUTE.plus(Duration.ofMinutes(10)));
         final List<String> closed = new java.util.ArrayList<>();
-        // Each round runs the scan and then the catch-up punctuation: one window each.
-        for (int round = 0; round < 2; round++) {
-            final List<WindowedMetric> out = punctuate();
-            assertThat(out).as("round %d", round).hasSize(2);
-            out.forEach(metric -> closed.add(window(metric)));
-        }
+        // Each watermark closes what it makes due, here one window each for want of time.
+        minute(MINUTE.plus(Duration.ofMinutes(2)), "u3", 70);
+        closed.addAll(windows(emitted(), 1));
+        watermark("0_0", MINUTE.plus(Duration.ofMinutes(10)));
+        closed.addAll(windows(emitted(), 1));
+        // Then the scan and the catch-up punctuation after it: one window each.
+        closed.addAll(windows(punctuate(), 2));
         assertThat(closed).containsExactly("1m@" + MINUTE, "1m@" + MINUTE.plus(Duration.ofMinutes(1)),
                 "1m@" + MINUTE.plus(Duration.ofMinutes(2)), "5m@" + MINUTE);
         assertThat(punctuate()).as("nothing left").isEmpty();
@@ -226,11 +284,9 @@ class WindowedMetricsRestartTest {
         start(wall, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
         partial(MINUTE, new String[] {"domain", "dsa"}, "u1", 80);
         partial(MINUTE, new String[] {"module", "dsa-arrays"}, "u1", 80);
+        // Its watermark makes both minutes due; with no time, the two closing at the same time close together.
         minute(MINUTE.plus(Duration.ofMinutes(1)), "u2", 60);
-        context.resetForwards();
-        // The scan alone, no catch-up: the minutes closing at the same time close together.
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
-        assertThat(context.forwarded()).extracting(f -> window((WindowedMetric) f.record().value()))
+        assertThat(emitted()).extracting(WindowedMetricsRestartTest::window)
                 .containsExactly("1m@" + MINUTE, "1m@" + MINUTE);
 
         start(wall + 1_000, new WindowedMetricsProcessor(serdes, Duration.ofSeconds(5), Duration.ZERO));
