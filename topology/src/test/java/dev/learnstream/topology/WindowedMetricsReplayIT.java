@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Timeout;
  * A replay on a real broker: two hours of history, already in the topic, four times as many
  * events on one learner partition as on the other, so the two partitions run through event time
  * at different paces. Every minute's final value on the result topic must hold all of that
- * minute's events, none counted late, each window emitted once.
+ * minute's events, none counted late, each window emitted once. The roll-up is told how many
+ * learner partitions there are, as the service tells it, so it starts closing as soon as both
+ * have reported.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WindowedMetricsReplayIT {
@@ -56,9 +58,12 @@ class WindowedMetricsReplayIT {
             final TopicNames names = TopicNames.defaults();
             final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
             final TopologySettings settings = TopologySettings.defaults(names, serdes);
+            final int learnerPartitions;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, settings, PARTITIONS, (short) 1, null);
+                learnerPartitions = TopologyTopics.learnerPartitions(admin, settings);
             }
+            assertThat(learnerPartitions).isEqualTo(PARTITIONS);
             final int events = history(stack, names, serdes);
 
             final Path stateDir = Files.createTempDirectory("learnstream-replay-it");
@@ -66,7 +71,10 @@ class WindowedMetricsReplayIT {
                     Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                             // As the bench replays: long commits, each covering many minutes of history.
                             StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000,
-                            StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000));
+                            StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000,
+                            // As the service starts: closing once both learner partitions have reported,
+                            // without the settle time, must still wait for the slower one.
+                            WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, learnerPartitions));
             try (AutoCloseable deleteState = () -> Dirs.deleteQuietly(stateDir);
                  KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(settings), props);
                  KafkaConsumer<String, WindowedMetric> results = CommittedReader.of(stack, serdes, "replay-it-reader")) {
