@@ -56,7 +56,7 @@ public final class TopologyTopics {
         final List<String> inputs = EventTopic.inputs().stream().map(settings.topics()::name).toList();
         try {
             int partitions = 0;
-            for (final TopicDescription topic : admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS)
+            for (final TopicDescription topic : admin.describeTopics(inputs).allTopicNames().get(10, TimeUnit.SECONDS)
                     .values()) {
                 partitions = Math.max(partitions, topic.partitions().size());
             }

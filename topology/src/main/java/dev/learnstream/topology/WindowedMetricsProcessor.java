@@ -240,8 +240,12 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                         windows.put(record.key(), partial);
                         keptAt.put(partial.getDimensionValue(), wall);
                     }
-                    // What this watermark makes due closes now, not at the next scan (see the class comment).
-                    close(wall);
+                    // What this watermark makes due closes now, not at the next scan (see the class
+                    // comment); unless a backlog is being closed, which goes on after a commit, so
+                    // that no transaction holds more than one close budget of it.
+                    if (!behind) {
+                        close(wall);
+                    }
                     return;
                 }
                 final boolean lateMinute = partial.getLateEvents() > 0;
