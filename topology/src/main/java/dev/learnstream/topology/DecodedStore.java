@@ -96,8 +96,6 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
     /** The store's name, read once: the layers underneath each pass the call on. */
     private final String name;
     private final Scans scans;
-    /** This store keeps this many times the configured entries (see {@link #persistent(String, Serde, Scans, int)}). */
-    private final int entriesFactor;
     /** The values' deserializer, for the rows read from the bytes under Kafka's metered layer. */
     private final Deserializer<V> values;
     /** Those bytes (see {@link StoreBytes}), found at init. */
@@ -139,9 +137,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         }
     }
 
-    private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values, int entriesFactor) {
+    private DecodedStore(KeyValueStore<String, V> inner, Scans scans, Deserializer<V> values) {
         this.inner = inner;
-        this.entriesFactor = entriesFactor;
         this.name = inner.name();
         this.scans = scans;
         this.values = values;
@@ -167,20 +164,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
     /** A persistent, changelogged store of String keys with its decoded cache. */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, Scans scans) {
-        return persistent(name, values, scans, 1);
-    }
-
-    /**
-     * The same, whose cache keeps {@code entriesFactor} times the configured entries: for a store
-     * whose working set is a multiple of the learners active between two commits.
-     */
-    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values, Scans scans,
-                                                               int entriesFactor) {
-        if (entriesFactor < 1) {
-            throw new IllegalArgumentException("entriesFactor must be at least 1, got " + entriesFactor);
-        }
         return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-                .withCachingDisabled(), scans, values.deserializer(), entriesFactor);
+                .withCachingDisabled(), scans, values.deserializer());
     }
 
     static int compareUtf8(String a, String b) {
@@ -205,7 +190,7 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
                     + stateStoreContext.getClass().getName());
         }
         this.context = internal;
-        this.capacity = (int) Math.min(Integer.MAX_VALUE, (long) entries(stateStoreContext.appConfigs()) * entriesFactor);
+        this.capacity = entries(stateStoreContext.appConfigs());
         this.initThread = Thread.currentThread();
         forget();
         inner.init(stateStoreContext, root);
@@ -641,8 +626,8 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         };
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, Scans scans, Deserializer<V> values,
-                              int entriesFactor) implements StoreBuilder<KeyValueStore<String, V>> {
+    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner, Scans scans, Deserializer<V> values)
+            implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
@@ -656,17 +641,17 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config), scans, values, entriesFactor);
+            return new Builder<>(inner.withLoggingEnabled(config), scans, values);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled(), scans, values, entriesFactor);
+            return new Builder<>(inner.withLoggingDisabled(), scans, values);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new DecodedStore<>(inner.build(), scans, values, entriesFactor);
+            return new DecodedStore<>(inner.build(), scans, values);
         }
 
         @Override

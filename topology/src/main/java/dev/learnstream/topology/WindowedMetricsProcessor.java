@@ -61,7 +61,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>Windows close as soon as a watermark makes them due, and at a wall-clock scan for the
  * partitions gone quiet. A window closed while still in the decoded cache is not read back from
  * RocksDB: in a replay, waiting for the next scan (or half a minute on a first start) left tens of
- * thousands of windows open per task, more than the cache holds.
+ * thousands of windows open per task, more than the cache holds. (The windows open at once are
+ * still about a second of the fastest learner partition's minutes, which it can run a day of event
+ * time ahead of the slowest; a cache four times larger for them halved the reads again but cost
+ * more in garbage collection than it saved.)
  */
 final class WindowedMetricsProcessor implements ProcessorSupplier<String, WindowPartial, String, WindowedMetric> {
 
@@ -100,9 +103,6 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
     /** How soon a scan that ran out of time goes on (after a commit), instead of at the next scan. */
     static final Duration CATCH_UP_AFTER = Duration.ofMillis(250);
 
-    /** The windows' decoded cache, in multiples of the configured entries (see {@link #stores}). */
-    static final int WINDOW_ENTRIES_FACTOR = 4;
-
     private final Map<String, ?> serdeConfig;
     private final Duration scanEvery;
     private final Duration closeBudget;
@@ -124,12 +124,8 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        // Four times the decoded entries: in a replay the windows open at once are about a second of
-        // the fastest learner partition's partials (it runs up to a day of event time ahead of the
-        // slowest, which holds them open), 5,000 to 15,000 per task in the bench; with the default
-        // 5,000 most were read back from RocksDB to close. A window row is a few hundred bytes.
-        return StoreSets.ordered(DecodedStore.persistent(StoreNames.WINDOWED_METRICS,
-                AvroSerdes.avro(serdeConfig, WindowPartial.class), DecodedStore.Scans.NONE, WINDOW_ENTRIES_FACTOR));
+        return StoreSets.ordered(
+                DecodedStore.persistent(StoreNames.WINDOWED_METRICS, AvroSerdes.avro(serdeConfig, WindowPartial.class), DecodedStore.Scans.NONE));
     }
 
     @Override

@@ -64,12 +64,8 @@ class DecodedStoreTest {
     }
 
     private void start(int capacity, DecodedStore.Scans scans, Serde<String> values) {
-        start(capacity, 1, scans, values);
-    }
-
-    private void start(int capacity, int factor, DecodedStore.Scans scans, Serde<String> values) {
         final StreamsBuilder builder = new StreamsBuilder();
-        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, values, scans, factor);
+        final StoreBuilder<KeyValueStore<String, String>> store = DecodedStore.persistent(STORE, values, scans);
         builder.stream("commands", Consumed.with(Serdes.String(), Serdes.String()))
                 .process(new ProcessorSupplier<String, String, String, String>() {
                     @Override
@@ -271,29 +267,6 @@ class DecodedStoreTest {
         // b and a left before the commit, in that order; the commit wrote c, the one change left.
         assertEquals(pairs("b", "2", "a", "1", "c", "3"), changelog.readKeyValuesToList());
         assertEquals(pairs("b", "2", "a", "1", "c", "3"), rows.readKeyValuesToList());
-    }
-
-    @Test
-    void aStoreBuiltToKeepTwiceTheEntriesKeepsTwiceTheRows() {
-        final AtomicInteger decoded = new AtomicInteger();
-        start(2, 2, DecodedStore.Scans.NONE, Serdes.serdeFrom(new StringSerializer(), (topic, bytes) -> {
-            decoded.incrementAndGet();
-            return new String(bytes, StandardCharsets.UTF_8);
-        }));
-        run(store -> {
-            store.put("a", "1");
-            store.put("b", "2");
-            store.put("c", "3");
-            store.put("d", "4");
-        });
-        run(store -> {
-            assertEquals(List.of("1", "2", "3", "4"), List.of(store.get("a"), store.get("b"), store.get("c"),
-                    store.get("d")));
-            assertEquals(0, decoded.get(), "four rows kept");
-            store.put("e", "5"); // a, the least recently used, goes out
-            assertEquals("1", store.get("a"));
-            assertEquals(1, decoded.get(), "a read back");
-        });
     }
 
     @Test
