@@ -92,6 +92,7 @@ public final class StreamsSettings {
         RocksDbMemory.cacheBytes(all);
         RocksDbMemory.memtableBytes(all);
         DecodedStore.entries(all);
+        WindowedMetricsProcessor.learnerPartitions(all);
         return props;
     }
 }

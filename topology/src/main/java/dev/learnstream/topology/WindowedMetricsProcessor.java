@@ -181,8 +181,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
                 // A first start knows no learner partition yet: give them time to report.
                 settledAt = upstream.isEmpty() ? wall + SETTLE.toMillis() : Long.MIN_VALUE;
-                learnerPartitions = (int) StreamsSettings.number(context.appConfigs(),
-                        WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, 0, "partitions");
+                learnerPartitions = learnerPartitions(context.appConfigs());
                 behind = false;
                 context.schedule(scanEvery, PunctuationType.WALL_CLOCK_TIME, this::close);
                 // Each punctuation is followed by a chance to commit: a backlog closes in short transactions.
@@ -385,6 +384,20 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
                 }
             }
         };
+    }
+
+    /**
+     * {@value WindowedMetricsTopology#LEARNER_PARTITIONS_CONFIG} among Kafka Streams' configs, 0 when
+     * absent (unknown); fails naming the setting.
+     */
+    static int learnerPartitions(Map<String, Object> configs) {
+        final long partitions = StreamsSettings.number(configs, WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, 0,
+                "partitions");
+        if (partitions < 0 || partitions > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG
+                    + " must be a partition count (0 for unknown), got " + partitions);
+        }
+        return (int) partitions;
     }
 
     /** The closed-through mark kept in {@code store}, or {@link Long#MIN_VALUE} before any window closed. */

@@ -56,4 +56,14 @@ class StreamsSettingsTest {
         assertThatThrownBy(() -> with(Map.of(RocksDbMemory.MEMTABLE_BYTES_CONFIG, 0)))
                 .hasMessageContaining(RocksDbMemory.MEMTABLE_BYTES_CONFIG);
     }
+
+    @Test
+    void aBadLearnerPartitionCountFailsAtStartNamingIt() {
+        assertThat(with(Map.of(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, "8"))
+                .get(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG)).isEqualTo("8");
+        assertThatThrownBy(() -> with(Map.of(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, "eight")))
+                .hasMessageContaining(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG);
+        assertThatThrownBy(() -> with(Map.of(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, -1)))
+                .hasMessageContaining(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG);
+    }
 }
