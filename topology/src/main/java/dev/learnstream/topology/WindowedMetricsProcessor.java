@@ -344,7 +344,7 @@ final class WindowedMetricsProcessor implements ProcessorSupplier<String, Window
              */
             private boolean closeOrExpire(String key, boolean expire, long now) {
                 if (expire) {
-                    windows.put(key, null); // A delete that does not decode the row it drops.
+                    windows.put(key, null); // A delete that writes its tombstone without reading the row.
                     stored.remove(key);
                     return false;
                 }

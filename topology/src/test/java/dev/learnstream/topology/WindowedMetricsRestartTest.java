@@ -55,15 +55,7 @@ class WindowedMetricsRestartTest {
     }
 
     private void start(long wallMs, WindowedMetricsProcessor with) {
-        context = new MockProcessorContext<>();
-        if (!store.isOpen()) {
-            store.init(context.getStateStoreContext(), store);
-        }
-        context.addStateStore(store);
-        context.setCurrentSystemTimeMs(wallMs - WindowedMetricsProcessor.SETTLE.toMillis() - 1_000);
-        processor = with.get();
-        processor.init(context);
-        context.setCurrentSystemTimeMs(wallMs);
+        open(new MockProcessorContext<>(), wallMs - WindowedMetricsProcessor.SETTLE.toMillis() - 1_000, wallMs, with);
     }
 
     /** A first start at {@code wallMs} (nothing in the store), with {@code learnerPartitions} as the application counted them. */
@@ -74,12 +66,21 @@ class WindowedMetricsRestartTest {
         if (learnerPartitions != null) {
             config.put(WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG, learnerPartitions);
         }
-        context = new MockProcessorContext<>(config);
-        store.init(context.getStateStoreContext(), store);
+        open(new MockProcessorContext<>(config), wallMs, wallMs, supplier);
+    }
+
+    /** A processor from {@code with} in {@code fresh} over the store, initialised at {@code initMs}, the clock then at {@code wallMs}. */
+    private void open(MockProcessorContext<String, WindowedMetric> fresh, long initMs, long wallMs,
+                      WindowedMetricsProcessor with) {
+        context = fresh;
+        if (!store.isOpen()) {
+            store.init(context.getStateStoreContext(), store);
+        }
         context.addStateStore(store);
-        context.setCurrentSystemTimeMs(wallMs);
-        processor = supplier.get();
+        context.setCurrentSystemTimeMs(initMs);
+        processor = with.get();
         processor.init(context);
+        context.setCurrentSystemTimeMs(wallMs);
     }
 
     /** Learner partition {@code task}'s watermark at {@code time}, as stage 1 sends it after its partials. */
