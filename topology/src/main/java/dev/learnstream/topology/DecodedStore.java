@@ -348,10 +348,11 @@ public final class DecodedStore<V> implements KeyValueStore<String, V>, CachedSt
         try {
             if (entry.value == null) {
                 // A row made and deleted between two write-backs never reached the store: no tombstone.
-                final Bytes stored = StoreBytes.key(key);
-                if (wasStored == Boolean.TRUE || wasStored == null && raw.get(stored) != null) {
-                    // Under the metered layer, which would decode the old row for nobody.
-                    raw.put(stored, null);
+                // Both go under the metered layer, which would decode the old row for nobody.
+                if (wasStored == Boolean.TRUE) {
+                    raw.put(StoreBytes.key(key), null);
+                } else if (wasStored == null) {
+                    dropUncached(key);
                 }
             } else {
                 inner.put(key, entry.value);
