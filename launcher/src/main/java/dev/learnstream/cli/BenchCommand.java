@@ -117,11 +117,11 @@ final class BenchCommand {
                             "%dMiB shared cache, %dx%dMiB memtables per store", rocksDbMib,
                             RocksDbMemory.MEMTABLES_PER_STORE, RocksDbMemory.DEFAULT_MEMTABLE_BYTES >> 20));
 
-            final double passThrough = timed(out, "pass-through", stack, copies(inputs, List.of("bench.pass-through")),
+            final Run passThrough = timed(out, "pass-through", stack, copies(inputs, List.of("bench.pass-through")),
                     inputs, null, loaded.total(), StreamsSettings.properties("bench-pass-through", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("pt").toString())));
             final Map<String, Long> before = appendedPerTopic(stack, inputs);
-            final double topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
+            final Run topology = timed(out, "topology", stack, LearnStreamTopology.build(settings), inputs,
                     ResultTopics.WINDOWED_METRICS, loaded.total(), withRocksDb(rocksDbMib, StreamsSettings.properties(
                             "bench-topology", stack.kafkaBootstrap(), settings,
                             with(with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("topo").toString()),
@@ -137,13 +137,16 @@ final class BenchCommand {
                 admin.createTopics(copyTopics.stream().map(topic -> new NewTopic(topic, partitions, (short) 1)).toList())
                         .all().get();
             }
-            final double floor = timed(out, "write floor", stack, copies(inputs, copyTopics), inputs, null,
+            final Run floor = timed(out, "write floor", stack, copies(inputs, copyTopics), inputs, null,
                     loaded.total(), StreamsSettings.properties("bench-write-floor", stack.kafkaBootstrap(), settings,
                             with(tuning, StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("floor").toString())));
             out.printf(Locale.ROOT, "pass-through: %.0f events/s%nwrite floor:  %.0f events/s (each event copied to %d"
                     + " topics: %.3f of the pass-through)%ntopology:     %.0f events/s (%.3f of the write floor)%n",
-                    passThrough, floor, copies, floor / passThrough, topology, topology / floor);
-            out.printf(Locale.ROOT, "ratio=%.3f%n", topology / passThrough);
+                    passThrough.eventsPerSecond(), floor.eventsPerSecond(), copies,
+                    floor.eventsPerSecond() / passThrough.eventsPerSecond(), topology.eventsPerSecond(),
+                    topology.eventsPerSecond() / floor.eventsPerSecond());
+            out.println(budget(passThrough, floor, topology, Runtime.getRuntime().availableProcessors()));
+            out.printf(Locale.ROOT, "ratio=%.3f%n", topology.eventsPerSecond() / passThrough.eventsPerSecond());
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -230,11 +233,35 @@ final class BenchCommand {
     }
 
     /**
-     * Runs {@code topology} until it is done with the input, and returns events per second.
+     * One app's run: events per second, and the CPU it took per event in all processes (its stream
+     * threads, the rest of this JVM and the broker; NaN when the broker was not measured).
+     */
+    record Run(double eventsPerSecond, double cpuMicrosPerEvent) {
+    }
+
+    /**
+     * What a ratio of 0.5 allows on this machine: if every core were busy for twice the
+     * pass-through's time per event, each event could take this much CPU in all processes
+     * together. The write floor's and the topology's own use beside it say whether the bar fits
+     * on this machine at all, whatever the topology does.
+     */
+    static String budget(Run passThrough, Run floor, Run topology, int cores) {
+        final double allowed = cores * 2 * 1e6 / passThrough.eventsPerSecond();
+        if (Double.isNaN(floor.cpuMicrosPerEvent()) || Double.isNaN(topology.cpuMicrosPerEvent())) {
+            return String.format(Locale.ROOT, "CPU budget at ratio 0.5: %.1f µs per event in all processes (%d cores"
+                    + " for twice the pass-through's time per event); the broker was not measured", allowed, cores);
+        }
+        return String.format(Locale.ROOT, "CPU budget at ratio 0.5: %.1f µs per event in all processes (%d cores for"
+                + " twice the pass-through's time per event); used per event: write floor %.1f µs, topology %.1f µs",
+                allowed, cores, floor.cpuMicrosPerEvent(), topology.cpuMicrosPerEvent());
+    }
+
+    /**
+     * Runs {@code topology} until it is done with the input.
      * {@code closesInto}: a topic the app also writes on its own schedule once the input has
      * passed (the windows it closes), or null for none.
      */
-    private static double timed(PrintStream out, String name, LocalStack stack, Topology topology, List<String> inputs,
+    private static Run timed(PrintStream out, String name, LocalStack stack, Topology topology, List<String> inputs,
                                 String closesInto, long total, java.util.Properties props) {
         final String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()));
@@ -262,12 +289,13 @@ final class BenchCommand {
             // The phases, so that a change can be judged by the part it touches.
             out.printf(Locale.ROOT, "%s: %d events in %.1f s (input committed after %.1f s, repartitions after %.1f s)%n",
                     name, total, seconds, (inputDone - begin) / 1e9, (onwardDone - begin) / 1e9);
-            out.printf(Locale.ROOT, "%s: CPU %s%n", name, cpu.since(total));
+            final CpuUse.Used used = cpu.since();
+            out.printf(Locale.ROOT, "%s: CPU %s%n", name, used.describe(total));
             out.printf(Locale.ROOT, "%s: process resident memory %d MiB (Java heap committed %d MiB)%s%n", name,
                     residentMib(), Runtime.getRuntime().totalMemory() >> 20, rocksDbMemory(streams,
                             props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG) == RocksDbMemory.class));
             streams.close(Duration.ofSeconds(60));
-            return total / seconds;
+            return new Run(total / seconds, used.totalSeconds() * 1e6 / total);
         }
     }
 

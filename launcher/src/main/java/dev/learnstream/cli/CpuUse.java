@@ -34,16 +34,30 @@ final class CpuUse {
         this.brokerStart = brokerNanos();
     }
 
-    /** CPU since construction: {@code "<stream> s in the stream threads (<µs> µs per event), ..."}. */
-    String since(long events) {
+    /** CPU seconds used since construction; {@code brokerSeconds} is NaN when the broker was not measured. */
+    record Used(double streamSeconds, double restSeconds, double brokerSeconds) {
+
+        /** All of it, broker included: NaN when the broker was not measured. */
+        double totalSeconds() {
+            return streamSeconds + restSeconds + brokerSeconds;
+        }
+
+        /** {@code "<stream> s in the stream threads (<µs> µs per event), ..."}. */
+        String describe(long events) {
+            final String brokerPart = Double.isNaN(brokerSeconds) ? "broker not measured"
+                    : String.format(Locale.ROOT, "broker %.1f s", brokerSeconds);
+            return String.format(Locale.ROOT, "%.1f s in the stream threads (%.1f µs per event), %.1f s in the rest of"
+                    + " this JVM (producer I/O, GC, JIT, the bench's own clients), %s", streamSeconds,
+                    streamSeconds * 1e6 / events, restSeconds, brokerPart);
+        }
+    }
+
+    Used since() {
         final double stream = (streamThreadNanos() - streamStart) / 1e9;
         final double process = (processNanos() - processStart) / 1e9;
         final long broker = brokerNanos();
-        final String brokerPart = broker < 0 || brokerStart < 0 ? "broker not measured"
-                : String.format(Locale.ROOT, "broker %.1f s", (broker - brokerStart) / 1e9);
-        return String.format(Locale.ROOT, "%.1f s in the stream threads (%.1f µs per event), %.1f s in the rest of"
-                + " this JVM (producer I/O, GC, JIT, the bench's own clients), %s", stream, stream * 1e6 / events,
-                process - stream, brokerPart);
+        return new Used(stream, process - stream,
+                broker < 0 || brokerStart < 0 ? Double.NaN : (broker - brokerStart) / 1e9);
     }
 
     private static long processNanos() {

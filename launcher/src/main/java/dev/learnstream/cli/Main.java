@@ -37,7 +37,7 @@ public final class Main {
                          day index, grade 1-4); writes key,day,grade,retrievability_before,stability,
                          difficulty to stdout (retrievability_before empty for a key's first review).
                          --weights w0,...,w20 replaces the default weights.
-              evaluate   --log FILE [--json] [--models fsrs-6,fsrs-6-online,seed-rule]
+              evaluate   --log FILE [--json] [--models fsrs-6,fsrs-6-online,seed-rule,fsrs-6-hindsight]
                          Replays a review log (card_id,review_rating,review_time,...) in time order;
                          prints log loss, RMSE over 20 bins and AUC of predicted recall for each model,
                          same-day reviews left out.

@@ -81,13 +81,28 @@ class MemoryCommandsTest {
     }
 
     @Test
+    void hindsightWeightsShowHowFarFittingFsrsCouldGoOnTheLog() throws Exception {
+        final Path log = FIXTURES.resolve("review-logs/anki-single-learner.csv");
+        assertThat(run("", "evaluate", "--log", log.toString(), "--json", "--models", "fsrs-6,fsrs-6-hindsight")).isZero();
+        final JsonNode models = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("models");
+        assertThat(models).hasSize(2);
+        final JsonNode hindsight = models.get(1);
+        assertThat(hindsight.get("name").asText()).isEqualTo("fsrs-6-hindsight");
+        assertThat(hindsight.get("predictions").asInt()).isEqualTo(6032);
+        // Fitted to the very reviews it is scored on, it must beat the defaults clearly; on this log
+        // it lands near 0.448, the best FSRS-6 weights found by any fit so far.
+        assertThat(hindsight.get("log_loss").asDouble()).isLessThan(models.get(0).get("log_loss").asDouble() - 0.01)
+                .isCloseTo(0.448, within(0.002));
+    }
+
+    @Test
     void evaluateRejectsAMissingLogAndUnknownModels() {
         assertThat(run("", "evaluate")).isEqualTo(2);
         assertThat(run("", "evaluate", "--log", "no-such-file.csv")).isEqualTo(2);
         assertThat(run("", "evaluate", "--log", FIXTURES.resolve("review-logs/anki-single-learner.csv").toString(),
                 "--models", "sm-2")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--log FILE is required", "not a readable file",
-                "unknown model 'sm-2'");
+                "unknown model 'sm-2'", "fsrs-6-hindsight)");
     }
 
     private static void assertRelative(double actual, double expected) {
