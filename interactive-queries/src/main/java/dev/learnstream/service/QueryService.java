@@ -9,6 +9,7 @@ import dev.learnstream.topology.TopologySettings;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,6 +45,11 @@ public final class QueryService implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final Forwarder forwarder;
     private final int port;
+    /** For {@link #start}: the admin client and changelog record the service keeps till it closes. */
+    private volatile Owned owned;
+
+    private record Owned(Admin admin, ChangelogIdentity changelogs) {
+    }
 
     private QueryService(Javalin api, KafkaStreams ownedStreams, Producer<String, SpecificRecord> producer,
                          ServiceMetrics metrics, Forwarder forwarder, int port) {
@@ -64,21 +71,68 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the changelogs' ids once the streams run (the topics exist by then, even on a first
+     * start), on a daemon thread that ends when the streams run or stop.
+     */
+    private void recordChangelogsWhenRunning() {
+        final Thread recorder = new Thread(() -> {
+            try {
+                while (true) {
+                    final KafkaStreams.State state = ownedStreams.state();
+                    if (state == KafkaStreams.State.RUNNING) {
+                        recordChangelogs(owned);
+                        return;
+                    }
+                    if (!state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) {
+                        return;
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "changelog-ids-recorder");
+        recorder.setDaemon(true);
+        recorder.start();
+    }
+
+    private static void recordChangelogs(Owned kept) {
+        try {
+            kept.changelogs().record();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the changelog ids; a reset made while this instance is stopped may go"
+                    + " unnoticed at its next start", e);
+        }
+    }
+
     /** Starts the topology, the streams and the API from the configuration. */
     public static QueryService start(ServiceConfig config) {
         final int port = config.httpPort() == 0 ? freePort() : config.httpPort();
         final Properties props = config.streamsProperties(port);
-        try (org.apache.kafka.clients.admin.Admin client = org.apache.kafka.clients.admin.Admin.create(
-                dev.learnstream.topology.ClientProperties.only(props,
-                        org.apache.kafka.clients.admin.AdminClientConfig.configNames()))) {
+        final Admin admin = Admin.create(dev.learnstream.topology.ClientProperties.only(props,
+                org.apache.kafka.clients.admin.AdminClientConfig.configNames()));
+        final ChangelogIdentity changelogs;
+        final KafkaStreams streams;
+        try {
             if (config.topics().enabled()) {
-                dev.learnstream.topology.TopologyTopics.ensure(client, config.topology(), config.topics().partitions(),
+                dev.learnstream.topology.TopologyTopics.ensure(admin, config.topology(), config.topics().partitions(),
                         config.topics().replication(), null);
             }
             props.putIfAbsent(dev.learnstream.topology.WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG,
-                    dev.learnstream.topology.TopologyTopics.learnerPartitions(client, config.topology()));
+                    dev.learnstream.topology.TopologyTopics.learnerPartitions(admin, config.topology()));
+            changelogs = new ChangelogIdentity(admin, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+                    Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)), Duration.ofSeconds(30));
+            streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
+            if (changelogs.stateIsStale()) {
+                // Restoring from the new changelogs on top of stores built from the old ones would
+                // mix two histories (see ChangelogIdentity).
+                streams.cleanUp();
+            }
+        } catch (RuntimeException e) {
+            admin.close(Duration.ofSeconds(5));
+            throw e;
         }
-        final KafkaStreams streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
         final ServiceMetrics metrics = new ServiceMetrics();
         streams.setUncaughtExceptionHandler(exception -> {
             // A failed stream thread is replaced, not left dead: the instance keeps its share of work.
@@ -89,7 +143,9 @@ public final class QueryService implements AutoCloseable {
         final QueryService service = create(streams, streams, config.advertisedHost(), config.httpHost(), port,
                 config.apiKeys(), config.forwardTimeout(), config.topology(), metrics,
                 props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        service.owned = new Owned(admin, changelogs);
         streams.start();
+        service.recordChangelogsWhenRunning();
         return service;
     }
 
@@ -166,6 +222,13 @@ public final class QueryService implements AutoCloseable {
         forwarder.close();
         if (ownedStreams != null) {
             ownedStreams.close(Duration.ofSeconds(30));
+        }
+        final Owned kept = owned;
+        if (kept != null) {
+            // After a clean stop the stores and their checkpoints stay for the next start: say which
+            // changelogs they belong to.
+            recordChangelogs(kept);
+            kept.admin().close(Duration.ofSeconds(5));
         }
         producer.close(Duration.ofSeconds(5));
         metrics.close();

@@ -18,6 +18,9 @@ public final class Main {
               service    The query service alone, configured by environment variables (KAFKA_*,
                          SCHEMA_REGISTRY_URL, LEARNSTREAM_*; see the README): topology, streams and
                          the HTTP API. SIGTERM stops it (HTTP first, then streams) with status 0.
+                         --reset-offsets first sets the application up to replay its input from
+                         the start (every instance must be stopped): input offsets to the earliest,
+                         internal topics deleted, local state wiped; --dry-run only prints that.
               sink       The JDBC sink alone, configured by environment variables (KAFKA_*,
                          SCHEMA_REGISTRY_URL, LEARNSTREAM_SINK_*; see the README): migrates the
                          schema, then writes the result topics into PostgreSQL exactly once.
@@ -100,8 +103,12 @@ public final class Main {
             return switch (args.get(0)) {
                 case "dev" -> DevCommand.run(rest, out);
                 case "service" -> {
-                    Options.parse("service", rest, java.util.Set.of(), java.util.Set.of());
-                    yield dev.learnstream.service.ServiceMain.run();
+                    final Options options = Options.parse("service", rest, java.util.Set.of(),
+                            java.util.Set.of("reset-offsets", "dry-run"));
+                    if (options.has("dry-run") && !options.has("reset-offsets")) {
+                        throw new UsageException("service: --dry-run goes with --reset-offsets");
+                    }
+                    yield dev.learnstream.service.ServiceMain.run(options.has("reset-offsets"), options.has("dry-run"), out);
                 }
                 case "sink" -> {
                     final Options options = Options.parse("sink", rest, java.util.Set.of(), java.util.Set.of("reset-offsets"));
