@@ -49,6 +49,10 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--duration needs a value");
         assertThat(run("dev", "stray")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unexpected argument 'stray'");
+        assertThat(run("service", "--dry-run")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dry-run goes with --reset-offsets");
+        assertThat(run("service", "--reset")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --reset");
     }
 
     @Test
