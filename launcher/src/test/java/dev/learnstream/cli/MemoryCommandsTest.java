@@ -65,10 +65,7 @@ class MemoryCommandsTest {
 
     @Test
     void evaluateGivesTheExpectedFiguresForFsrsDefaultsAndTheSeedRule() throws Exception {
-        final Path log = FIXTURES.resolve("review-logs/anki-single-learner.csv");
-        assertThat(run("", "evaluate", "--log", log.toString(), "--json", "--models", "fsrs-6,seed-rule")).isZero();
-        final JsonNode models = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("models");
-        assertThat(models).hasSize(2);
+        final JsonNode models = evaluateSharedLog("fsrs-6,seed-rule");
         final JsonNode fsrs = models.get(0);
         assertThat(fsrs.get("name").asText()).isEqualTo("fsrs-6");
         assertThat(fsrs.get("log_loss").asDouble()).isCloseTo(0.467, within(0.001));
@@ -82,10 +79,7 @@ class MemoryCommandsTest {
 
     @Test
     void hindsightWeightsShowHowFarFittingFsrsCouldGoOnTheLog() throws Exception {
-        final Path log = FIXTURES.resolve("review-logs/anki-single-learner.csv");
-        assertThat(run("", "evaluate", "--log", log.toString(), "--json", "--models", "fsrs-6,fsrs-6-hindsight")).isZero();
-        final JsonNode models = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("models");
-        assertThat(models).hasSize(2);
+        final JsonNode models = evaluateSharedLog("fsrs-6,fsrs-6-hindsight");
         final JsonNode hindsight = models.get(1);
         assertThat(hindsight.get("name").asText()).isEqualTo("fsrs-6-hindsight");
         assertThat(hindsight.get("predictions").asInt()).isEqualTo(6032);
@@ -93,6 +87,15 @@ class MemoryCommandsTest {
         // it lands near 0.448, the best FSRS-6 weights found by any fit so far.
         assertThat(hindsight.get("log_loss").asDouble()).isLessThan(models.get(0).get("log_loss").asDouble() - 0.01)
                 .isCloseTo(0.448, within(0.002));
+    }
+
+    /** {@code evaluate --json} of two models on the shared review log: its {@code models} array. */
+    private JsonNode evaluateSharedLog(String twoModels) throws Exception {
+        final Path log = FIXTURES.resolve("review-logs/anki-single-learner.csv");
+        assertThat(run("", "evaluate", "--log", log.toString(), "--json", "--models", twoModels)).isZero();
+        final JsonNode models = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("models");
+        assertThat(models).hasSize(2);
+        return models;
     }
 
     @Test
