@@ -18,7 +18,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * mean score, pass rate, mean time, a 1-5 difficulty rating, and per question the correct rate and
  * the point-biserial discrimination r = (M1 - M0) / s * sqrt(p q), from running sums so it is exact.
  *
- * <p>Topic written: {@value ResultTopics#ASSESSMENT_ANALYTICS}.
+ * <p>Topics written: {@value ResultTopics#ASSESSMENT_ANALYTICS}, and {@code AnalyticsUpdated} events to
+ * {@link dev.learnstream.topics.EventTopic#ANALYTICS_EVENTS} ({@link AnalyticsEvents}).
  */
 public final class AssessmentAnalyticsTopology {
 
@@ -26,7 +27,7 @@ public final class AssessmentAnalyticsTopology {
     }
 
     public static void build(TopologySettings settings, KStream<String, SpecificRecord> events) {
-        events.filter((key, event) -> event instanceof AssessmentCompleted, Named.as("assessment-completed"))
+        final KStream<String, AssessmentAnalytics> changes = events.filter((key, event) -> event instanceof AssessmentCompleted, Named.as("assessment-completed"))
                 .map((key, event) -> org.apache.kafka.streams.KeyValue.pair(((AssessmentCompleted) event).getAssessmentId(),
                         (AssessmentCompleted) event), Named.as("key-by-assessment"))
                 .groupByKey(Grouped.with("attempts-by-assessment", Serdes.String(),
@@ -34,10 +35,11 @@ public final class AssessmentAnalyticsTopology {
                 .aggregate(AssessmentAnalyticsTopology::empty, (id, attempt, stats) -> apply(stats, attempt),
                         Named.as("assessment-analytics"),
                         AvroSerdes.materialized(StoreNames.ASSESSMENT_ANALYTICS, settings.serdeConfig(), AssessmentAnalytics.class))
-                .toStream(Named.as("assessment-analytics-changes"))
-                .to(ResultTopics.ASSESSMENT_ANALYTICS, Produced.with(Serdes.String(),
-                        AvroSerdes.avro(settings.serdeConfig(), AssessmentAnalytics.class))
-                        .withName("write-assessment-analytics"));
+                .toStream(Named.as("assessment-analytics-changes"));
+        changes.to(ResultTopics.ASSESSMENT_ANALYTICS, Produced.with(Serdes.String(),
+                AvroSerdes.avro(settings.serdeConfig(), AssessmentAnalytics.class))
+                .withName("write-assessment-analytics"));
+        AnalyticsEvents.fromAssessments(settings, changes);
     }
 
     static AssessmentAnalytics empty() {

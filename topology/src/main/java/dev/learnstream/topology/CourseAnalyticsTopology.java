@@ -16,7 +16,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * completions and rate, mean final score and time to complete, dropouts, and per module the
  * completions and drop-off points (the last module a dropped learner completed).
  *
- * <p>Topic written: {@value ResultTopics#COURSE_ANALYTICS}.
+ * <p>Topics written: {@value ResultTopics#COURSE_ANALYTICS}, and {@code AnalyticsUpdated} events to
+ * {@link dev.learnstream.topics.EventTopic#ANALYTICS_EVENTS} ({@link AnalyticsEvents}).
  */
 public final class CourseAnalyticsTopology {
 
@@ -24,14 +25,15 @@ public final class CourseAnalyticsTopology {
     }
 
     public static void build(TopologySettings settings, KStream<String, CourseFact> facts) {
-        facts.groupByKey(Grouped.with("course-facts-by-course", Serdes.String(),
+        final KStream<String, CourseAnalytics> changes = facts.groupByKey(Grouped.with("course-facts-by-course", Serdes.String(),
                         AvroSerdes.avro(settings.serdeConfig(), CourseFact.class)))
                 .aggregate(CourseAnalyticsTopology::empty, (courseId, fact, course) -> apply(course, fact),
                         Named.as("course-analytics"),
                         AvroSerdes.materialized(StoreNames.COURSE_ANALYTICS, settings.serdeConfig(), CourseAnalytics.class))
-                .toStream(Named.as("course-analytics-changes"))
-                .to(ResultTopics.COURSE_ANALYTICS, Produced.with(Serdes.String(),
-                        AvroSerdes.avro(settings.serdeConfig(), CourseAnalytics.class)).withName("write-course-analytics"));
+                .toStream(Named.as("course-analytics-changes"));
+        changes.to(ResultTopics.COURSE_ANALYTICS, Produced.with(Serdes.String(),
+                AvroSerdes.avro(settings.serdeConfig(), CourseAnalytics.class)).withName("write-course-analytics"));
+        AnalyticsEvents.fromCourses(settings, changes);
     }
 
     static CourseAnalytics empty() {

@@ -19,7 +19,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * {@value StoreNames#USER_ANALYTICS}) and learning progress ({@value StoreNames#LEARNING_PROGRESS}).
  *
  * <p>Topics written: {@value ResultTopics#QUIZ_ANALYTICS}, {@value ResultTopics#USER_ENGAGEMENT},
- * {@value ResultTopics#USER_ANALYTICS}, {@value ResultTopics#LEARNING_PROGRESS}.
+ * {@value ResultTopics#USER_ANALYTICS}, {@value ResultTopics#LEARNING_PROGRESS}, and a user's
+ * {@code AnalyticsUpdated} events to {@link dev.learnstream.topics.EventTopic#ANALYTICS_EVENTS}
+ * ({@link AnalyticsEvents}).
  */
 public final class LearnerAnalyticsTopology {
 
@@ -38,9 +40,11 @@ public final class LearnerAnalyticsTopology {
                 .split(Named.as("engagement-"))
                 .branch((key, value) -> value instanceof UserAnalytics, Branched.as("user"))
                 .defaultBranch(Branched.as("domain"));
-        engagement.get("engagement-user").mapValues(value -> (UserAnalytics) value, Named.as("as-user-analytics"))
-                .to(ResultTopics.USER_ANALYTICS, Produced.with(Serdes.String(), AvroSerdes.avro(serdes, UserAnalytics.class))
-                        .withName("write-user-analytics"));
+        final KStream<String, UserAnalytics> users = engagement.get("engagement-user")
+                .mapValues(value -> (UserAnalytics) value, Named.as("as-user-analytics"));
+        users.to(ResultTopics.USER_ANALYTICS, Produced.with(Serdes.String(), AvroSerdes.avro(serdes, UserAnalytics.class))
+                .withName("write-user-analytics"));
+        AnalyticsEvents.fromUsers(settings, users);
         engagement.get("engagement-domain").mapValues(value -> (UserEngagement) value, Named.as("as-user-engagement"))
                 .to(ResultTopics.USER_ENGAGEMENT, Produced.with(Serdes.String(), AvroSerdes.avro(serdes, UserEngagement.class))
                         .withName("write-user-engagement"));
