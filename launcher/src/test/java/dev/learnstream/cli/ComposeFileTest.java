@@ -137,6 +137,85 @@ class ComposeFileTest {
     }
 
     @Test
+    void prometheusLoadsTheAlertRulesAndPromtoolAcceptsThem() throws Exception {
+        final JsonNode prometheus = YAML.readTree(ROOT.resolve("prometheus/prometheus.yml").toFile());
+        final List<String> mounts = new ArrayList<>();
+        compose().path("services").path("prometheus").path("volumes").forEach(volume -> mounts.add(volume.asText()));
+        assertThat(prometheus.path("rule_files")).hasSize(1);
+        final String ruleFile = prometheus.path("rule_files").get(0).asText();
+        assertThat(mounts).as("the rule file is mounted where prometheus.yml looks for it")
+                .contains("./prometheus/alerts.yml:" + ruleFile + ":ro");
+        final List<String> jobs = new ArrayList<>();
+        prometheus.path("scrape_configs").forEach(job -> jobs.add(job.path("job_name").asText()));
+        final List<JsonNode> rules = alertRules();
+        assertThat(rules).extracting(rule -> rule.path("alert").asText()).contains("LearnStreamInstanceDown",
+                "LearnStreamProcessingLag", "LearnStreamApiSlow", "LearnStreamApiErrors", "LearnStreamDeadLetters");
+        for (final JsonNode rule : rules) {
+            assertThat(rule.path("labels").path("severity").asText()).as(rule.path("alert").asText())
+                    .isIn("warning", "critical");
+            assertThat(rule.path("annotations").path("summary").asText()).as(rule.path("alert").asText()).isNotBlank();
+        }
+        final String down = rules.stream().filter(rule -> rule.path("alert").asText().equals("LearnStreamInstanceDown"))
+                .findFirst().orElseThrow().path("expr").asText();
+        final Matcher jobRegex = Pattern.compile("job=~\"([^\"]+)\"").matcher(down);
+        assertThat(jobRegex.find()).isTrue();
+        assertThat(jobs).as("every scrape job is watched").allMatch(job -> job.matches(jobRegex.group(1)));
+
+        // promtool (Debian's prometheus package) parses every expression, when it is installed.
+        final Path promtool = Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "promtool"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        if (promtool == null) {
+            assertThat("1".equals(System.getenv("LEARNSTREAM_REQUIRE_PROMTOOL")))
+                    .as("promtool is not installed, and LEARNSTREAM_REQUIRE_PROMTOOL=1").isFalse();
+            System.out.println("promtool not installed: the alert expressions were not parsed");
+            return;
+        }
+        assertThat(promtool(promtool, "check", "rules", "prometheus/alerts.yml")).contains(rules.size() + " rules found");
+        // And the rules fire, and stay quiet, as prometheus/alerts-test.yml says on synthetic series.
+        assertThat(promtool(promtool, "test", "rules", "prometheus/alerts-test.yml")).contains("SUCCESS");
+    }
+
+    /** Runs promtool in the repository's root; its output, after asserting it succeeded. */
+    private static String promtool(Path promtool, String... args) throws Exception {
+        final List<String> command = new ArrayList<>(List.of(promtool.toString()));
+        command.addAll(List.of(args));
+        final Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("promtool %s: %s", String.join(" ", args), output).isZero();
+        return output;
+    }
+
+    /** The alerting rules of prometheus/alerts.yml, every group's. */
+    static List<JsonNode> alertRules() throws IOException {
+        final List<JsonNode> rules = new ArrayList<>();
+        YAML.readTree(ROOT.resolve("prometheus/alerts.yml").toFile()).path("groups")
+                .forEach(group -> group.path("rules").forEach(rules::add));
+        return rules;
+    }
+
+    /**
+     * The metric names the alert expressions read, for a check against a real /metrics page:
+     * identifiers outside label matchers, less PromQL's own words and the labels grouped by.
+     * {@code up} is Prometheus' own.
+     */
+    static Set<String> alertMetricNames() throws IOException {
+        final Set<String> promql = Set.of("sum", "rate", "max", "by", "histogram_quantile", "increase", "le", "route",
+                "instance", "up");
+        final Set<String> names = new java.util.TreeSet<>();
+        for (final JsonNode rule : alertRules()) {
+            final String expr = rule.path("expr").asText().replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^\\]]*\\]", " ");
+            final Matcher word = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*").matcher(expr);
+            while (word.find()) {
+                if (!promql.contains(word.group())) {
+                    names.add(word.group());
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
     void theAppsAreGivenOnlySettingsTheyReadAndCommandsThatExist() throws IOException {
         final Set<String> known = knownSettings();
         final JsonNode services = compose().path("services");

@@ -53,6 +53,26 @@ class DevCommandIT {
             return status(response) == 200 && currentEvents(response.body()) > 0;
         });
         assertThat(status(send(http, HttpRequest.newBuilder(URI.create(api + "/api/v1/dashboard")).build()))).isEqualTo(401);
+        // Every metric the shipped alert rules read is on /metrics (dev puts the sink's there too).
+        final java.util.Set<String> alerted = ComposeFileTest.alertMetricNames();
+        assertThat(alerted).contains("kafka_stream_client_state", "learnstream_sink_database_up");
+        final java.util.Set<String> missing = new java.util.TreeSet<>(alerted);
+        try {
+            Waits.until("/metrics to carry every metric the alert rules read", Duration.ofSeconds(30),
+                    Duration.ofSeconds(1), () -> {
+                        final HttpResponse<String> metrics = send(http, HttpRequest.newBuilder(URI.create(api + "/metrics"))
+                                .header("Authorization", "Bearer " + ready.group(3)).build());
+                        if (status(metrics) == 200) {
+                            missing.clear();
+                            missing.addAll(alerted);
+                            metrics.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                                    .forEach(line -> missing.remove(line.split("[{ ]", 2)[0]));
+                        }
+                        return missing.isEmpty();
+                    });
+        } catch (IllegalStateException timedOut) {
+            assertThat(missing).as("metrics the alert rules read that /metrics lacks").isEmpty();
+        }
 
         // The sink runs too: the seed's tables fill, and stay close behind the result topics.
         final String kafka = readyKafka(buffer.toString(StandardCharsets.UTF_8));
