@@ -39,12 +39,19 @@ public final class ChangelogIdentity {
 
     private final Admin admin;
     private final String applicationId;
+    private final java.util.Set<String> changelogs;
     private final Path file;
     private final long timeoutMs;
 
-    public ChangelogIdentity(Admin admin, String applicationId, Path stateDir, Duration timeout) {
+    /**
+     * @param changelogs the application's changelog topics by name (see
+     *                   {@link dev.learnstream.topology.TopologyTopics#internal})
+     */
+    public ChangelogIdentity(Admin admin, String applicationId, java.util.Set<String> changelogs, Path stateDir,
+                             Duration timeout) {
         this.admin = admin;
         this.applicationId = applicationId;
+        this.changelogs = java.util.Set.copyOf(changelogs);
         this.file = stateDir.resolve(applicationId + ".changelog-ids");
         this.timeoutMs = timeout.toMillis();
     }
@@ -104,11 +111,11 @@ public final class ChangelogIdentity {
     /** The application's changelog topics now, by name, with their topic ids. */
     Map<String, String> current() {
         try {
-            final List<String> changelogs = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
-                    .filter(topic -> topic.startsWith(applicationId + "-") && topic.endsWith("-changelog"))
+            final List<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
+                    .filter(changelogs::contains)
                     .toList();
             final Map<String, String> ids = new TreeMap<>();
-            for (final TopicDescription topic : admin.describeTopics(changelogs).allTopicNames()
+            for (final TopicDescription topic : admin.describeTopics(existing).allTopicNames()
                     .get(timeoutMs, TimeUnit.MILLISECONDS).values()) {
                 ids.put(topic.name(), topic.topicId().toString());
             }

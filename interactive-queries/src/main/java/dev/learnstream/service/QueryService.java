@@ -121,9 +121,12 @@ public final class QueryService implements AutoCloseable {
             }
             props.putIfAbsent(dev.learnstream.topology.WindowedMetricsTopology.LEARNER_PARTITIONS_CONFIG,
                     dev.learnstream.topology.TopologyTopics.learnerPartitions(admin, config.topology()));
-            changelogs = new ChangelogIdentity(admin, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+            final org.apache.kafka.streams.Topology topology = LearnStreamTopology.build(config.topology());
+            final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+            changelogs = new ChangelogIdentity(admin, applicationId,
+                    dev.learnstream.topology.TopologyTopics.internal(topology.describe(), applicationId, true),
                     Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)), Duration.ofSeconds(30));
-            streams = new KafkaStreams(LearnStreamTopology.build(config.topology()), props);
+            streams = new KafkaStreams(topology, props);
             if (changelogs.stateIsStale()) {
                 // Restoring from the new changelogs on top of stores built from the old ones would
                 // mix two histories (see ChangelogIdentity).

@@ -21,7 +21,9 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * Sets the application up to replay its input history from the start, as Kafka's
  * {@code kafka-streams-application-reset} does: the input topics' committed offsets go back to the
  * earliest retained record, and the application's internal topics (changelogs, repartitions) are
- * deleted, so every store is rebuilt from the replayed events alone. Result topics are kept: the
+ * deleted, so every store is rebuilt from the replayed events alone. Unlike that tool, it takes
+ * the internal topics by their exact names from the topology, not by the application id as a
+ * prefix, which would also match another application named {@code <id>-something}. Result topics are kept: the
  * replay writes their rows again under the same keys, so compacted topics and the sink's upserts
  * converge to the same state.
  *
@@ -31,10 +33,6 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * its own on its next start, as it sees the changelogs it restored from are gone.
  */
 public final class ReplayReset {
-
-    /** Suffixes of the topics Kafka Streams creates for an application (its internal topics). */
-    private static final List<String> INTERNAL_SUFFIXES = List.of("-changelog", "-repartition",
-            "-subscription-registration-topic", "-subscription-response-topic");
 
     /**
      * What a reset did (or, in a dry run, would do).
@@ -63,15 +61,18 @@ public final class ReplayReset {
 
     /**
      * Resets application {@code applicationId} to replay {@code inputTopics} from their earliest
-     * records; with {@code dryRun} only says what it would do.
+     * records, deleting those of {@code internalTopics} that exist (see
+     * {@link dev.learnstream.topology.TopologyTopics#internal}); with {@code dryRun} only says what
+     * it would do.
      *
      * @throws IllegalStateException when the application still has running members, naming how many
      */
-    public Plan reset(String applicationId, Collection<String> inputTopics, boolean dryRun) {
+    public Plan reset(String applicationId, Collection<String> inputTopics, Collection<String> internalTopics,
+                      boolean dryRun) {
         try {
             requireStopped(applicationId);
             final Map<TopicPartition, Long> earliest = earliestOffsets(inputTopics);
-            final List<String> internal = internalTopics(applicationId);
+            final List<String> internal = existing(internalTopics);
             if (!dryRun) {
                 final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 earliest.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
@@ -92,21 +93,12 @@ public final class ReplayReset {
         }
     }
 
-    /** The topics Kafka Streams made for {@code applicationId}: {@code <id>-...-changelog} and the like. */
-    static boolean isInternal(String applicationId, String topic) {
-        return topic.startsWith(applicationId + "-") && INTERNAL_SUFFIXES.stream().anyMatch(topic::endsWith);
-    }
-
-    List<String> internalTopics(String applicationId) throws ExecutionException, InterruptedException,
+    private List<String> existing(Collection<String> topics) throws ExecutionException, InterruptedException,
             TimeoutException {
-        final List<String> internal = new ArrayList<>();
-        for (final String topic : admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS)) {
-            if (isInternal(applicationId, topic)) {
-                internal.add(topic);
-            }
-        }
-        internal.sort(null);
-        return internal;
+        final List<String> existing = new ArrayList<>(topics);
+        existing.retainAll(admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS));
+        existing.sort(null);
+        return existing;
     }
 
     /**

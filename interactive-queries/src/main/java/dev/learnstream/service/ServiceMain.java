@@ -2,6 +2,8 @@ package dev.learnstream.service;
 
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topology.ClientProperties;
+import dev.learnstream.topology.LearnStreamTopology;
+import dev.learnstream.topology.TopologyTopics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +37,8 @@ public final class ServiceMain {
             out.printf(Locale.ROOT, "reset of %s: waiting up to %d s for stopped instances to leave its group%n",
                     applicationId, memberWait.toSeconds());
             final ReplayReset.Plan plan = new ReplayReset(admin, Duration.ofSeconds(60), memberWait)
-                    .reset(applicationId, inputs, dryRun);
+                    .reset(applicationId, inputs, TopologyTopics.internal(
+                            LearnStreamTopology.build(config.topology()).describe(), applicationId, false), dryRun);
             final String verb = dryRun ? "would " : "";
             out.printf(Locale.ROOT, "reset of %s: %sreplay %d input partitions from their earliest offsets%n",
                     applicationId, verb, plan.inputOffsets().size());

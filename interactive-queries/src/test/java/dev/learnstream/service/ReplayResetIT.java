@@ -13,6 +13,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
 import java.nio.file.Files;
@@ -28,10 +29,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +52,8 @@ class ReplayResetIT {
 
     private static final String APPLICATION_ID = "learnstream-replay-it";
     private static final String KEY = "replay-it-admin-key-0123456789";
+    /** Another application whose id starts with ours: a reset of ours must leave its topics alone. */
+    private static final String NEIGHBOUR = APPLICATION_ID + "-reporting";
 
     @Test
     void aResetReplaysTheRetainedInputAndAStaleInstanceWipesItsStores() throws Exception {
@@ -57,9 +62,14 @@ class ReplayResetIT {
             final TopicNames names = TopicNames.defaults();
             final Map<String, Object> serdes = EventSerdes.config(stack.registryUrl(), Map.of());
             final List<String> inputs = EventTopic.inputs().stream().map(names::name).toList();
+            final TopologyDescription topology = LearnStreamTopology.build(TopologySettings.defaults(names, serdes))
+                    .describe();
+            final Set<String> internal = TopologyTopics.internal(topology, APPLICATION_ID, false);
             final Path work = Files.createTempDirectory("learnstream-replay-it");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
                 TopologyTopics.ensure(admin, TopologySettings.defaults(names, serdes), 2, (short) 1, null);
+                admin.createTopics(List.of(new NewTopic(NEIGHBOUR + "-user-analytics-changelog", 1, (short) 1)))
+                        .all().get(30, TimeUnit.SECONDS);
                 final Set<String> users = new TreeSet<>();
                 simulate(stack, names, serdes, 11, 2_000, users);
 
@@ -68,7 +78,7 @@ class ReplayResetIT {
                 try (QueryService a = QueryService.start(config(stack, work.resolve("state-a")))) {
                     first = answersOnceCaughtUp(admin, a, inputs, users);
                     assertThatThrownBy(() -> new ReplayReset(admin, Duration.ofSeconds(30), Duration.ofSeconds(2))
-                            .reset(APPLICATION_ID, inputs, false))
+                            .reset(APPLICATION_ID, inputs, internal, false))
                             .isInstanceOf(IllegalStateException.class)
                             .hasMessageContaining("stop every instance before a reset");
                 }
@@ -83,23 +93,25 @@ class ReplayResetIT {
                 final Map<TopicPartition, Long> committedBefore = committed(admin);
                 // Waits for instance A's session (10 s here) to time out: Kafka Streams does not leave on close.
                 final ReplayReset reset = new ReplayReset(admin, Duration.ofSeconds(30), Duration.ofSeconds(40));
-                final ReplayReset.Plan dryRun = reset.reset(APPLICATION_ID, inputs, true);
+                final ReplayReset.Plan dryRun = reset.reset(APPLICATION_ID, inputs, internal, true);
                 assertThat(dryRun.inputOffsets()).hasSize(inputs.size() * 2);
                 older.forEach((partition, kept) ->
                         assertThat(dryRun.inputOffsets()).containsEntry(partition, kept.beforeOffset()));
                 assertThat(dryRun.internalTopics()).isNotEmpty()
-                        .contains(APPLICATION_ID + "-user-analytics-changelog")
-                        .allMatch(topic -> topic.startsWith(APPLICATION_ID + "-")
-                                && (topic.endsWith("-changelog") || topic.endsWith("-repartition")));
+                        .contains(APPLICATION_ID + "-user-analytics-changelog",
+                                APPLICATION_ID + "-course-facts-by-course-repartition")
+                        .allMatch(internal::contains)
+                        .doesNotContain(NEIGHBOUR + "-user-analytics-changelog");
                 assertThat(committed(admin)).as("a dry run moves no offset").isEqualTo(committedBefore);
                 assertThat(admin.listTopics().names().get()).as("a dry run deletes nothing")
                         .containsAll(dryRun.internalTopics());
 
-                final ReplayReset.Plan done = reset.reset(APPLICATION_ID, inputs, false);
+                final ReplayReset.Plan done = reset.reset(APPLICATION_ID, inputs, internal, false);
                 assertThat(done).isEqualTo(dryRun);
                 final Map<TopicPartition, Long> rewound = committed(admin);
                 older.forEach((partition, kept) -> assertThat(rewound).containsEntry(partition, kept.beforeOffset()));
-                assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(done.internalTopics());
+                assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(done.internalTopics())
+                        .as("the neighbour's topics stay").contains(NEIGHBOUR + "-user-analytics-changelog");
 
                 // Instance B, fresh, replays what is retained.
                 final Map<String, String> replayed;
@@ -111,12 +123,14 @@ class ReplayResetIT {
                         .anySatisfy((user, answer) -> assertThat(replayed.get(user)).isNotEqualTo(answer));
 
                 // Instance A comes back with its stores from the first history: it must wipe them.
-                assertThat(new ChangelogIdentity(admin, APPLICATION_ID, work.resolve("state-a"), Duration.ofSeconds(30))
+                assertThat(new ChangelogIdentity(admin, APPLICATION_ID, TopologyTopics.internal(topology, APPLICATION_ID, true),
+                        work.resolve("state-a"), Duration.ofSeconds(30))
                         .stateIsStale()).isTrue();
                 try (QueryService a = QueryService.start(config(stack, work.resolve("state-a")))) {
                     assertThat(answersOnceCaughtUp(admin, a, inputs, users)).isEqualTo(replayed);
                 }
-                assertThat(new ChangelogIdentity(admin, APPLICATION_ID, work.resolve("state-a"), Duration.ofSeconds(30))
+                assertThat(new ChangelogIdentity(admin, APPLICATION_ID, TopologyTopics.internal(topology, APPLICATION_ID, true),
+                        work.resolve("state-a"), Duration.ofSeconds(30))
                         .stateIsStale()).as("recorded again at the stop").isFalse();
             } finally {
                 Dirs.deleteQuietly(work);

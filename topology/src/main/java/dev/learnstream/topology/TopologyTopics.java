@@ -46,6 +46,31 @@ public final class TopologyTopics {
     }
 
     /**
+     * The internal topics Kafka Streams makes for {@code topology} run as {@code applicationId}:
+     * a changelog per store ({@code <id>-<store>-changelog}) and the repartition topics
+     * ({@code <id>-<name>-repartition}), by their exact names, so that nothing of another
+     * application whose id merely starts the same way is taken for ours. A store kept without a
+     * changelog has a name here but no topic.
+     *
+     * @param changelogsOnly only the changelogs
+     */
+    public static java.util.SortedSet<String> internal(org.apache.kafka.streams.TopologyDescription topology,
+                                                       String applicationId, boolean changelogsOnly) {
+        final java.util.SortedSet<String> topics = new java.util.TreeSet<>();
+        for (final org.apache.kafka.streams.TopologyDescription.Subtopology part : topology.subtopologies()) {
+            for (final org.apache.kafka.streams.TopologyDescription.Node node : part.nodes()) {
+                if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor processor) {
+                    processor.stores().forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
+                } else if (!changelogsOnly && node instanceof org.apache.kafka.streams.TopologyDescription.Sink sink
+                        && sink.topic() != null && sink.topic().endsWith("-repartition")) {
+                    topics.add(applicationId + "-" + sink.topic());
+                }
+            }
+        }
+        return topics;
+    }
+
+    /**
      * The learner partitions: the event topics' largest partition count, which is the number of
      * tasks Kafka Streams makes for the sub-topology reading them. Given to the application as
      * {@link WindowedMetricsTopology#LEARNER_PARTITIONS_CONFIG}, it lets the windowed metrics start

@@ -38,4 +38,21 @@ class TopologyDescriptionTest {
                 "course-facts-by-course-repartition", "attempts-by-assessment-repartition", StoreNames.WINDOW_PARTIALS,
                 StoreNames.WINDOWED_METRICS, "window-partials-by-dimension-repartition", "write-late-events");
     }
+
+    @Test
+    void theInternalTopicsAreNamedExactlyAsKafkaStreamsNamesThem() {
+        final TopologyDescription description = LearnStreamTopology.build(TopologySettings.defaults(
+                dev.learnstream.topics.TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://TopologyDescriptionTest", "specific.avro.reader", "true"))).describe();
+        final java.util.SortedSet<String> all = TopologyTopics.internal(description, "app", false);
+        final java.util.SortedSet<String> changelogs = TopologyTopics.internal(description, "app", true);
+        assertThat(changelogs).contains("app-" + StoreNames.QUIZ_ANALYTICS + "-changelog",
+                        "app-" + StoreNames.MEMORY_SCORES + "-changelog", "app-" + StoreNames.WINDOWED_METRICS + "-changelog")
+                .allMatch(topic -> topic.startsWith("app-") && topic.endsWith("-changelog"))
+                // The course catalog is a global store: its topic is a result topic, not a changelog.
+                .doesNotContain("app-" + StoreNames.COURSE_CATALOG + "-changelog");
+        assertThat(all).containsAll(changelogs).contains("app-course-facts-by-course-repartition",
+                "app-attempts-by-assessment-repartition", "app-window-partials-by-dimension-repartition");
+        assertThat(all.size() - changelogs.size()).as("repartition topics").isEqualTo(4);
+    }
 }
