@@ -1,5 +1,6 @@
 package dev.learnstream.service;
 
+import dev.learnstream.topics.TopicOffsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
@@ -158,16 +158,9 @@ public final class ReplayReset {
 
     private Map<TopicPartition, Long> earliestOffsets(Collection<String> topics) throws ExecutionException,
             InterruptedException, TimeoutException {
-        final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        for (final TopicDescription topic : admin.describeTopics(topics).allTopicNames()
-                .get(timeoutMs, TimeUnit.MILLISECONDS).values()) {
-            topic.partitions().forEach(partition ->
-                    specs.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.earliest()));
-        }
         final Map<TopicPartition, Long> earliest = new java.util.TreeMap<>(
                 java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-        admin.listOffsets(specs).all().get(timeoutMs, TimeUnit.MILLISECONDS)
-                .forEach((partition, info) -> earliest.put(partition, info.offset()));
+        earliest.putAll(TopicOffsets.of(admin, topics, OffsetSpec.earliest(), java.time.Duration.ofMillis(timeoutMs)));
         return earliest;
     }
 }

@@ -13,6 +13,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topics.TopicOffsets;
 import dev.learnstream.topology.LearnStreamTopology;
 import dev.learnstream.topology.TopologySettings;
 import dev.learnstream.topology.TopologyTopics;
@@ -223,13 +224,6 @@ class ReplayResetIT {
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, java.util.Collection<String> topics)
             throws Exception {
-        final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(topic ->
-                topic.partitions().forEach(partition ->
-                        specs.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-        final Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((partition, info) ->
-                ends.put(partition, info.offset()));
-        return ends;
+        return TopicOffsets.of(admin, topics, OffsetSpec.latest(), Duration.ofSeconds(30));
     }
 }

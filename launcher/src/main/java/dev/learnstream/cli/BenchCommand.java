@@ -7,6 +7,7 @@ import dev.learnstream.stack.Waits;
 import dev.learnstream.topics.EventSerdes;
 import dev.learnstream.topics.EventTopic;
 import dev.learnstream.topics.TopicNames;
+import dev.learnstream.topics.TopicOffsets;
 import dev.learnstream.topology.DecodedStore;
 import dev.learnstream.topology.Keys;
 import dev.learnstream.topology.RocksDbMemory;
@@ -25,10 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -362,18 +361,13 @@ final class BenchCommand {
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) {
         try {
-            final Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            for (final var description : admin.describeTopics(topics).allTopicNames().get().values()) {
-                description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()),
-                        OffsetSpec.latest()));
-            }
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
-                    admin.listOffsets(request).all().get();
-            return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            return TopicOffsets.of(admin, topics, OffsetSpec.latest(), Duration.ofSeconds(60));
+        } catch (InterruptedException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Cannot read end offsets: " + e, e);
         }
     }
+
 
     /**
      * When {@code topic} last grew after {@code since} (or {@code since} if it did not), once it has
